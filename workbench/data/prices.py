@@ -1,0 +1,490 @@
+"""Daily price loaders (long parquet, AlphaVantage CSV, yfinance CSV) and return helpers.
+
+Every reader returns a :class:`~workbench.data.schema.ParseResult` whose ``accepted`` frame has
+the canonical :data:`~workbench.data.schema.PRICE_COLUMNS` (one row per session date and
+ticker; ``adj_close`` is split- and dividend-adjusted) and whose ``rejects`` frame gives a
+reason for every refused row. Dates are exchange session dates (daily bars, no time of day).
+
+Formats are registered in :data:`PRICE_FORMATS`; :func:`detect_price_format` picks one from
+the file suffix and header. Rows outside the requested ``tickers``/``start``/``end`` are not
+read at all (they are not rejects); for parquet the filters are pushed down to the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.data.schema import (
+    PRICE_COLUMNS,
+    REJECT_COLUMNS,
+    SECURITY_COLUMNS,
+    ParseResult,
+    coerce_frame,
+    empty_frame,
+)
+from workbench.exceptions import DataError
+
+__all__ = [
+    "PRICE_FORMATS", "read_prices", "detect_price_format", "normalize_ticker", "read_securities",
+    "to_wide", "compute_returns",
+]
+
+# Accepted spellings of each canonical column, compared after lower-casing and removing
+# spaces, dashes and underscores ("Adj Close" -> "adjclose").
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "date": ("date", "timestamp", "datetime", "day"),
+    "ticker": ("ticker", "symbol"),
+    "open": ("open",),
+    "high": ("high",),
+    "low": ("low",),
+    "close": ("close",),
+    "adj_close": ("adjclose", "adjustedclose"),
+    "volume": ("volume",),
+}
+DATA_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_\-]", "", str(name)).lower()
+
+
+def _map_columns(columns: Iterable[str]) -> dict[str, str]:
+    """Canonical name -> actual column name, for the columns present."""
+    by_key = {_key(c): c for c in columns}
+    out = {}
+    for canon, aliases in COLUMN_ALIASES.items():
+        for a in aliases:
+            if a in by_key:
+                out[canon] = by_key[a]
+                break
+    return out
+
+
+def normalize_ticker(ticker) -> str | None:
+    """Upper-case, trimmed ticker with share classes spelled with a dot (``BRK-B`` -> ``BRK.B``).
+
+    The price parquet spells class shares ``BRK.B``; Yahoo uses ``BRK-B``, others ``BRK/B`` or
+    ``BRK B``. Empty or missing input gives ``None``.
+    """
+    if ticker is None or (isinstance(ticker, float) and np.isnan(ticker)) or ticker is pd.NA:
+        return None
+    t = str(ticker).strip().upper()
+    if not t:
+        return None
+    return re.sub(r"^([A-Z]+)[\-/ ]([A-Z])$", r"\1.\2", t)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _parse_dates(raw: pd.Series) -> pd.Series:
+    """Session dates from strings or timestamps; unparseable -> NaT. Time and zone are dropped
+    (a yfinance ``2021-01-04 00:00:00-05:00`` is the 2021-01-04 session)."""
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        out = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+        return out.dt.normalize().astype("datetime64[ns]")
+    s = raw.astype("string").str.strip()
+    iso = s.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[ T].*)?$", expand=False)
+    out = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    rest = out.isna() & s.notna() & iso.isna()
+    if rest.any():
+        out[rest] = pd.to_datetime(s[rest], format="mixed", errors="coerce")
+    return out.astype("datetime64[ns]").dt.normalize()
+
+
+def _validate(df: pd.DataFrame, raw: pd.DataFrame, rows: np.ndarray, *, source: str,
+              file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a frame already in canonical columns into accepted rows and reasoned rejects.
+
+    ``rows`` are the 1-based source row numbers, ``raw`` the source frame (same index); its
+    rows are joined into text for the rejects only. The first
+    failing check names the reason; a duplicate (date, ticker) keeps its first occurrence.
+    """
+    reason = pd.Series(pd.NA, index=df.index, dtype="string")
+
+    def flag(mask, text):
+        mask = np.asarray(mask, dtype=bool) & reason.isna().to_numpy()
+        reason[mask] = text
+
+    flag(df["date"].isna(), "unparseable date")
+    flag(df["ticker"].isna(), "missing ticker")
+    flag(df["close"].isna(), "missing or non-numeric close")
+    flag(df["close"] <= 0, "non-positive close")
+    flag(df["adj_close"].isna(), "missing or non-numeric adj_close")
+    flag(df["adj_close"] <= 0, "non-positive adj_close")
+    flag((df[["open", "high", "low"]] < 0).any(axis=1), "negative open/high/low")
+    flag(df["high"] < df["low"], "high < low")
+    flag(df["volume"] < 0, "negative volume")
+    ok = reason.isna()
+    first_row = pd.Series(rows, index=df.index)
+    dup = df[ok].duplicated(["date", "ticker"], keep="first")
+    if dup.any():
+        keys = df.loc[ok, ["date", "ticker"]]
+        first = first_row[ok].groupby([keys["date"], keys["ticker"]]).transform("first")
+        idx = dup[dup].index
+        reason[idx] = "duplicate (date, ticker) of source row " + first[idx].astype(str)
+    bad = reason.notna().to_numpy()
+    rejects = pd.DataFrame({
+        "source": source, "file": file, "source_row": rows[bad].astype("int64"),
+        "reason": reason[bad].to_numpy(), "raw": _raw_text(raw[bad]).to_numpy(),
+    })
+    rejects = coerce_frame(rejects, REJECT_COLUMNS)
+    accepted = coerce_frame(df[~bad], PRICE_COLUMNS)
+    return accepted, rejects
+
+
+def _to_canonical(df: pd.DataFrame, cols: dict[str, str], ticker: str | None) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    out["date"] = _parse_dates(df[cols["date"]])
+    if "ticker" in cols:
+        # normalize each distinct spelling once (1.4M rows, ~500 tickers)
+        codes, uniques = pd.factorize(df[cols["ticker"]], use_na_sentinel=True)
+        norm = np.array([normalize_ticker(u) for u in uniques] + [None], dtype=object)
+        out["ticker"] = pd.Series(norm[codes], index=df.index, dtype="string")
+    else:
+        out["ticker"] = pd.Series(normalize_ticker(ticker), index=df.index, dtype="string")
+    for c in ("open", "high", "low", "close", "adj_close", "volume"):
+        src = df[cols[c]] if c in cols else pd.Series(np.nan, index=df.index)
+        out[c] = pd.to_numeric(src, errors="coerce").astype("float64")
+    return out
+
+
+def _window(df: pd.DataFrame, tickers, start, end) -> pd.Series:
+    """Rows inside the requested window; rows with unparseable date/ticker stay (to be rejected)."""
+    keep = pd.Series(True, index=df.index)
+    if tickers is not None:
+        keep &= df["ticker"].isin(tickers) | df["ticker"].isna()
+    if start is not None:
+        keep &= (df["date"] >= start) | df["date"].isna()
+    if end is not None:
+        keep &= (df["date"] <= end) | df["date"].isna()
+    return keep
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _read_csv_text(path: Path) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True)
+    except pd.errors.EmptyDataError as e:
+        raise DataError("empty file", file=str(path), row=1) from e
+    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise DataError(f"not a readable CSV: {e}", file=str(path)) from e
+    return df.replace({"": None, "null": None, "NaN": None, "nan": None})
+
+
+def _raw_text(df: pd.DataFrame) -> pd.Series:
+    """The fields of each row joined with commas (for the rejects table)."""
+    if not len(df):
+        return pd.Series([], dtype=object, index=df.index)
+    text = df.astype(object).where(df.notna(), "").astype(str)
+    return pd.Series([",".join(r) for r in text.to_numpy().tolist()], index=df.index)
+
+
+def _read_csv_format(path: Path, *, source: str, required: tuple[str, ...], tickers, start, end
+                     ) -> ParseResult:
+    df = _read_csv_text(path)
+    cols = _map_columns(df.columns)
+    missing = [c for c in required if c not in cols]
+    if missing:
+        raise DataError(f"{source}: missing columns {missing} (header: {list(df.columns)})",
+                        file=str(path), row=1)
+    if "adj_close" not in cols:
+        cols["adj_close"] = cols["close"]  # auto-adjusted yfinance download: Close is adjusted
+    canon = _to_canonical(df, cols, ticker=None if "ticker" in cols else path.stem)
+    keep = _window(canon, tickers, start, end).to_numpy()
+    rows = np.arange(1, len(df) + 1)[keep]
+    acc, rej = _validate(canon[keep], df[keep], rows, source=source, file=str(path))
+    notes = ("adj_close taken from close (no adjusted column)",) if cols["adj_close"] == \
+        cols["close"] else ()
+    return ParseResult(source, str(path), int(keep.sum()), acc, rej, notes=notes)
+
+
+def _read_alphavantage(path: Path, *, tickers=None, start=None, end=None) -> ParseResult:
+    """AlphaVantage TIME_SERIES_DAILY_ADJUSTED CSV; one ticker per file named ``<TICKER>.csv``.
+
+    ``dividend_amount`` and ``split_coefficient`` are dropped: ``adjusted_close`` carries them.
+    """
+    return _read_csv_format(path, source="alphavantage_csv",
+                            required=("date", "open", "high", "low", "close", "adj_close",
+                                      "volume"), tickers=tickers, start=start, end=end)
+
+
+def _read_yfinance(path: Path, *, tickers=None, start=None, end=None) -> ParseResult:
+    """yfinance ``download`` CSV: Date, Open, High, Low, Close[, Adj Close], Volume[, Ticker].
+
+    Without a Ticker column the file stem is the ticker. Without ``Adj Close`` (downloads with
+    ``auto_adjust=True``) ``Close`` is already adjusted and is used for both fields.
+    """
+    return _read_csv_format(path, source="yfinance_csv",
+                            required=("date", "open", "high", "low", "close", "volume"),
+                            tickers=tickers, start=start, end=end)
+
+
+def _read_parquet_long(path: Path, *, tickers=None, start=None, end=None) -> ParseResult:
+    """Long parquet (one row per date and ticker), e.g. ``sp500_daily_2010_2021.parquet``
+    (columns date, ticker, open, high, low, close, adjusted_close, volume, dividend_amount,
+    split_coefficient). Filters are pushed down (DuckDB) and source rows are the 1-based row
+    numbers in the file."""
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except Exception as e:  # pyarrow raises several types for non-parquet input
+        raise DataError(f"not a parquet file: {e}", file=str(path)) from e
+    cols = _map_columns(schema.names)
+    missing = [c for c in ("date", "ticker", "open", "high", "low", "close", "adj_close",
+                           "volume") if c not in cols]
+    if missing:
+        raise DataError(f"parquet_long: missing columns {missing} (columns: {schema.names})",
+                        file=str(path))
+    wanted = list(dict.fromkeys(cols.values()))
+    if tickers is None and start is None and end is None:
+        table = pq.read_table(path, columns=wanted)
+        df = table.to_pandas()
+        rows = np.arange(1, len(df) + 1)
+    else:
+        import duckdb
+
+        quote = '"{}"'.format
+        where, params = [], [str(path)]
+        if tickers is not None:
+            where.append(f"{quote(cols['ticker'])} IN (SELECT UNNEST(?))")
+            params.append(list(tickers))
+        if start is not None:
+            where.append(f"{quote(cols['date'])} >= ?")
+            params.append(start.to_pydatetime())
+        if end is not None:
+            where.append(f"{quote(cols['date'])} <= ?")
+            params.append(end.to_pydatetime())
+        sql = (f"SELECT {', '.join(quote(c) for c in wanted)}, file_row_number AS __row "
+               f"FROM read_parquet(?, file_row_number=true) WHERE {' AND '.join(where)} "
+               "ORDER BY __row")
+        with duckdb.connect() as con:
+            df = con.execute(sql, params).df()
+        rows = df.pop("__row").to_numpy() + 1
+    canon = _to_canonical(df, cols, ticker=None)
+    acc, rej = _validate(canon, df, rows, source="parquet_long", file=str(path))
+    return ParseResult("parquet_long", str(path), len(df), acc, rej)
+
+
+PRICE_FORMATS: dict[str, Callable[..., ParseResult]] = {
+    "parquet_long": _read_parquet_long,
+    "alphavantage_csv": _read_alphavantage,
+    "yfinance_csv": _read_yfinance,
+}
+
+
+def detect_price_format(path: str | Path) -> str:
+    """Name of the :data:`PRICE_FORMATS` entry that reads ``path`` (suffix, then CSV header).
+
+    AlphaVantage headers start with ``timestamp`` and have ``adjusted_close``; yfinance headers
+    have ``Date`` and ``Close``. Raises :class:`DataError` when nothing matches.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet_long"
+    if suffix != ".csv":
+        raise DataError(f"unknown price file type {suffix!r}", file=str(path))
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        header = next(csv.reader(fh), [])
+    if not header:
+        raise DataError("empty file", file=str(path), row=1)
+    keys = {_key(c) for c in header}
+    if "timestamp" in keys and "adjustedclose" in keys:
+        return "alphavantage_csv"
+    if "date" in keys and "close" in keys:
+        return "yfinance_csv"
+    raise DataError(f"unrecognized price CSV header {header}", file=str(path), row=1)
+
+
+def _day_or_none(value) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    ts = pd.Timestamp(value)
+    return ts.tz_localize(None).normalize() if ts.tzinfo is not None else ts.normalize()
+
+
+def read_prices(path: str | Path, *, tickers: Iterable[str] | None = None, start=None, end=None,
+                format: str | None = None) -> ParseResult:
+    """Read daily prices from a file or a directory of files into the canonical long table.
+
+    Parameters
+    ----------
+    path : path
+        A ``.parquet``/``.csv`` file, or a directory: every ``.csv``/``.parquet`` file in it
+        (not recursive, sorted by name) is read and the results are concatenated.
+    tickers : iterable of str, optional
+        Keep only these tickers (normalized with :func:`normalize_ticker`).
+    start, end : date-like, optional
+        Keep session dates in ``[start, end]`` (inclusive).
+    format : str, optional
+        A :data:`PRICE_FORMATS` name; detected per file when omitted.
+
+    Returns
+    -------
+    ParseResult
+        ``source`` is the detected format (several joined with ``+`` for a mixed directory);
+        ``accepted`` has :data:`PRICE_COLUMNS` sorted by ticker then date; ``rejects`` gives
+        ``source_row`` (1-based data row of the file), reason and raw text. Rows are rejected
+        for an unparseable date, missing ticker, missing/non-numeric/non-positive close or
+        adj_close, negative open/high/low/volume, high < low, and duplicate (date, ticker)
+        (the first occurrence, in file order then row order, is kept).
+
+    Notes
+    -----
+    ``rows_read`` counts the rows inside the ticker/date window (rows with an unparseable date
+    or ticker are counted, since they cannot be placed outside it).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError("no such file or directory", file=str(path))
+    if format is not None and format not in PRICE_FORMATS:
+        raise DataError(f"unknown price format {format!r}; known: {sorted(PRICE_FORMATS)}",
+                        file=str(path))
+    tick = None if tickers is None else sorted({normalize_ticker(t) for t in tickers} - {None})
+    a, b = _day_or_none(start), _day_or_none(end)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir()
+                       if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+                       and not p.name.startswith("."))
+        if not files:
+            raise DataError("directory holds no .csv or .parquet files", file=str(path))
+    else:
+        files = [path]
+    results = [PRICE_FORMATS[format or detect_price_format(f)](f, tickers=tick, start=a, end=b)
+               for f in files]
+    if len(results) == 1 and not path.is_dir():
+        res = results[0]
+        acc = res.accepted.sort_values(["ticker", "date"], kind="stable").reset_index(drop=True)
+        return ParseResult(res.source, res.file, res.rows_read, acc, res.rejects,
+                           notes=res.notes)
+    return _combine(results, str(path))
+
+
+def _combine(results: list[ParseResult], file: str) -> ParseResult:
+    """Concatenate per-file results, rejecting (date, ticker) pairs already seen in an
+    earlier file."""
+    sources = "+".join(sorted({r.source for r in results}))
+    acc_parts, rej_parts = [], [r.rejects for r in results]
+    seen = empty_frame({"date": "datetime64[ns]", "ticker": "string"})
+    for r in results:
+        key = r.accepted[["date", "ticker"]]
+        dup = key.merge(seen.assign(__seen=True), on=["date", "ticker"], how="left")["__seen"]
+        dup = dup.fillna(False).astype(bool).to_numpy()
+        if dup.any():
+            d = r.accepted[dup]
+            rej_parts.append(pd.DataFrame({
+                "source": r.source, "file": r.file, "source_row": -1,
+                "reason": "duplicate (date, ticker) of an earlier file",
+                "raw": d["ticker"].astype(str) + "," + d["date"].dt.strftime("%Y-%m-%d"),
+            }))
+        acc_parts.append(r.accepted[~dup])
+        seen = pd.concat([seen, key[~dup]], ignore_index=True)
+    accepted = pd.concat(acc_parts, ignore_index=True) if acc_parts else empty_frame(
+        PRICE_COLUMNS)
+    accepted = coerce_frame(accepted.sort_values(["ticker", "date"], kind="stable"),
+                            PRICE_COLUMNS)
+    rejects = coerce_frame(pd.concat(rej_parts, ignore_index=True),
+                           REJECT_COLUMNS)
+    notes = tuple(dict.fromkeys(n for r in results for n in r.notes))
+    return ParseResult(sources, file, sum(r.rows_read for r in results), accepted, rejects,
+                       notes=notes)
+
+
+# --------------------------------------------------------------------------- securities
+
+
+def read_securities(path: str | Path) -> pd.DataFrame:
+    """Security master (``sp500_constituents.csv``: Symbol, Name, Sector) as ticker, name, sector.
+
+    Tickers are normalized with :func:`normalize_ticker` so they match the price table
+    (``BRK.B``; a Yahoo-style ``BRK-B`` becomes ``BRK.B``). Raises :class:`DataError` (file, row,
+    reason) on a missing symbol or a duplicate ticker. ``GICS Sector``/``Security`` headers
+    (Wikipedia layout) are accepted too.
+    """
+    path = Path(path)
+    df = _read_csv_text(path) if path.exists() else None
+    if df is None:
+        raise DataError("no such file", file=str(path))
+    by_key = {_key(c): c for c in df.columns}
+
+    def pick(*names):
+        return next((by_key[n] for n in names if n in by_key), None)
+
+    cols = {"ticker": pick("symbol", "ticker"), "name": pick("name", "security"),
+            "sector": pick("sector", "gicssector")}
+    missing = [k for k, v in cols.items() if v is None]
+    if missing:
+        raise DataError(f"missing columns {missing} (header: {list(df.columns)})",
+                        file=str(path), row=1)
+    out = pd.DataFrame({k: df[v] for k, v in cols.items()})
+    out["ticker"] = out["ticker"].map(normalize_ticker)
+    for c in ("name", "sector"):
+        out[c] = out[c].str.strip()
+    if out["ticker"].isna().any():
+        i = int(np.flatnonzero(out["ticker"].isna())[0])
+        raise DataError("missing symbol", file=str(path), row=i + 1, column=cols["ticker"])
+    dup = out["ticker"].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise DataError(f"duplicate ticker {out['ticker'].iloc[i]!r}", file=str(path),
+                        row=i + 1, column=cols["ticker"])
+    return coerce_frame(out, SECURITY_COLUMNS)
+
+
+# --------------------------------------------------------------------------- wide / returns
+
+
+def to_wide(prices: pd.DataFrame, field: str = "adj_close") -> pd.DataFrame:
+    """Date x ticker frame of one field of the long price table (NaN where no quote).
+
+    Rows are the union of dates present in ``prices`` (sorted); nothing is filled.
+    Raises :class:`DataError` on duplicate (date, ticker) rows.
+    """
+    for c in ("date", "ticker", field):
+        if c not in prices.columns:
+            raise DataError(f"price table has no column {c!r}")
+    if prices.duplicated(["date", "ticker"]).any():
+        i = int(np.flatnonzero(prices.duplicated(["date", "ticker"]).to_numpy())[0])
+        raise DataError("duplicate (date, ticker) in price table", row=i + 1)
+    wide = prices.pivot(index="date", columns="ticker", values=field).sort_index()
+    wide.columns = pd.Index(wide.columns.astype(str), name="ticker")
+    return wide.astype("float64")
+
+
+def compute_returns(prices: pd.DataFrame, kind: str = "simple", *,
+                    field: str = "adj_close") -> pd.DataFrame:
+    """Daily returns (decimals, per session) from adjusted close, date x ticker.
+
+    Parameters
+    ----------
+    prices : DataFrame
+        The long price table (has ``date`` and ``ticker`` columns; ``field`` is pivoted with
+        :func:`to_wide`) or an already wide date x ticker frame of prices.
+    kind : {"simple", "log"}
+        ``p_t / p_{t-1} - 1`` or ``log(p_t / p_{t-1})``.
+    field : str
+        Long input only: the price column (default the split/dividend adjusted close).
+
+    Returns
+    -------
+    DataFrame
+        Same shape as the wide prices. The return at row t uses the previous row only: the first
+        quote of a ticker, and the row after any missing quote, are NaN (no filling across
+        gaps, so a return never silently spans several sessions).
+    """
+    if kind not in ("simple", "log"):
+        raise DataError(f"kind must be 'simple' or 'log', not {kind!r}")
+    wide = to_wide(prices, field) if {"date", "ticker"} <= set(prices.columns) else prices
+    wide = wide.sort_index().astype("float64")
+    ratio = wide / wide.shift(1)
+    return np.log(ratio) if kind == "log" else ratio - 1.0
