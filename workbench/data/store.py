@@ -1,0 +1,691 @@
+"""The DuckDB store: one file holding every ingested table, its rejects and its provenance.
+
+Tables
+------
+``trades``       ``schema.TRADE_COLUMNS + TRADE_EXTRA_COLUMNS``, primary key ``trade_id``.
+``prices``       ``schema.PRICE_COLUMNS``, primary key ``(date, ticker)``.
+``factors``      ``date`` + ``schema.FACTOR_COLUMNS`` (daily decimals), primary key ``date``.
+``legislators``  ``schema.LEGISLATOR_COLUMNS`` (upserted by ``bioguide_id``).
+``securities``   ``schema.SECURITY_COLUMNS``, primary key ``ticker``.
+``options``      ``schema.OPTION_COLUMNS``, key ``(quote_date, contract_symbol)``.
+``rejects``      ``ingest_id, kind, source, file, source_row, reason, raw``.
+``ingests``      one row per file offered: ``ingest_id, file, sha256, kind, source, status,
+                 rows_read, accepted, rejected, empty_filings, new_rows, superseded,
+                 started_at, finished_at, workbench_version``.
+``meta``         ``key, value``: ``schema_version``; ``synthetic_seed`` for synthetic stores.
+
+:func:`ingest` is idempotent and transactional; see its docstring. Dates are stored as DATE
+(transaction, disclosure, price and quote dates).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from workbench.data.schema import (
+    FACTOR_COLUMNS,
+    LEGISLATOR_COLUMNS,
+    OPTION_COLUMNS,
+    PRICE_COLUMNS,
+    REJECT_COLUMNS,
+    SECURITY_COLUMNS,
+    TRADE_COLUMNS,
+    TRADE_EXTRA_COLUMNS,
+    ParseResult,
+    coerce_frame,
+    coerce_trades,
+    empty_frame,
+    empty_rejects,
+)
+from workbench.exceptions import DataError, StoreError, WorkbenchError
+
+__all__ = [
+    "SCHEMA_VERSION", "TABLE_COLUMNS", "TABLE_KEYS", "open_store", "load_universe_from_store",
+    "write_universe", "read_table", "truth_path", "table_counts", "read_price_spans",
+    "upsert", "insert_ingest_row", "IngestReport", "ingest", "detect_kind", "KINDS",
+    "supersede_senate_aggregate",
+]
+
+SCHEMA_VERSION = "1"
+
+INGEST_COLUMNS: dict[str, str] = {
+    "ingest_id": "int64", "file": "string", "sha256": "string", "kind": "string",
+    "source": "string", "status": "string", "rows_read": "int64", "accepted": "int64",
+    "rejected": "int64", "empty_filings": "int64", "new_rows": "int64", "superseded": "int64",
+    "started_at": "timestamp", "finished_at": "timestamp", "workbench_version": "string",
+}
+
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "trades": TRADE_COLUMNS | TRADE_EXTRA_COLUMNS,
+    "prices": PRICE_COLUMNS,
+    "factors": {"date": "datetime64[ns]"} | {c: "float64" for c in FACTOR_COLUMNS},
+    "legislators": LEGISLATOR_COLUMNS,
+    "securities": SECURITY_COLUMNS,
+    "options": OPTION_COLUMNS,
+    "rejects": {"ingest_id": "int64", "kind": "string"} | REJECT_COLUMNS,
+    "ingests": INGEST_COLUMNS,
+    "meta": {"key": "string", "value": "string"},
+}
+
+# Upsert keys; a primary key is declared where the key is unique by construction.
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "trades": ("trade_id",), "prices": ("date", "ticker"), "factors": ("date",),
+    "legislators": ("bioguide_id",), "securities": ("ticker",),
+    "options": ("quote_date", "contract_symbol"), "meta": ("key",),
+}
+PRIMARY_KEYS = {"trades", "prices", "factors", "securities", "meta"}
+
+SQL_TYPES = {"string": "VARCHAR", "bool": "BOOLEAN", "datetime64[ns]": "DATE",
+             "float64": "DOUBLE", "int64": "BIGINT", "timestamp": "TIMESTAMP"}
+
+
+def q(name: str) -> str:
+    """Quote an identifier (factor columns such as ``Mkt-RF`` need it)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for table, cols in TABLE_COLUMNS.items():
+        defs = [f"{q(c)} {SQL_TYPES[t]}" for c, t in cols.items()]
+        if table in PRIMARY_KEYS:
+            defs.append(f"PRIMARY KEY ({', '.join(q(k) for k in TABLE_KEYS[table])})")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(defs)})")
+    con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def open_store(path: str | Path | None = None, *, read_only: bool = False,
+               create: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open (and, when writable, create) a workbench store.
+
+    Parameters
+    ----------
+    path : path, optional
+        DuckDB file; default :func:`workbench.config.store_path` (``$WORKBENCH_STORE``).
+    read_only : bool
+        Open without write access (several readers may share the file).
+    create : bool
+        Create the file and its tables when missing (ignored when ``read_only``).
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        Close it (or use it as a context manager) when done: DuckDB allows one writer process.
+
+    Raises
+    ------
+    StoreError
+        Missing file (read-only or ``create=False``), locked by another process, or not a
+        workbench store.
+    """
+    if path is None:
+        from workbench.config import store_path
+        path = store_path()
+    path = Path(path)
+    if not path.exists() and (read_only or not create):
+        raise StoreError(f"{path}: no store here (build one with `workbench data ingest` "
+                         "or `workbench data synth`)")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"{path}: cannot open store: {exc}") from exc
+    try:
+        if read_only:
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
+                      .fetchall()}
+            if "meta" not in tables:
+                raise StoreError(f"{path}: not a workbench store (no meta table)")
+        else:
+            create_schema(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextlib.contextmanager
+def connected(store, *, read_only: bool = False):
+    """Yield a connection for a path, default or already-open connection (left open)."""
+    if isinstance(store, duckdb.DuckDBPyConnection):
+        yield store
+        return
+    con = open_store(store, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """A store table as a frame with canonical dtypes, in key order."""
+    cols = TABLE_COLUMNS[table]
+    order = ", ".join(q(k) for k in TABLE_KEYS.get(table, ())) or "1"
+    df = con.execute(f"SELECT {', '.join(q(c) for c in cols)} FROM {table} "
+                     f"ORDER BY {order}").df()
+    if df.empty:
+        return empty_frame({c: ("datetime64[ns]" if t == "timestamp" else t)
+                            for c, t in cols.items()})
+    if table == "trades":
+        return coerce_trades(df)
+    casts = {c: ("datetime64[ns]" if t == "timestamp" else t) for c, t in cols.items()}
+    return coerce_frame(df, casts)
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of every store table."""
+    return {t: int(count_rows(con, t))
+            for t in TABLE_COLUMNS}
+
+
+def read_price_spans(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """First and last quote date of each ticker, as a two-row-per-ticker ``date, ticker`` frame.
+
+    Enough for :func:`workbench.data.coverage.compute_coverage`, which only needs each
+    ticker's first and last quote, without loading the whole price table.
+    """
+    return con.execute("SELECT ticker, min(date) AS date FROM prices GROUP BY ticker UNION ALL "
+                       "SELECT ticker, max(date) AS date FROM prices GROUP BY ticker").df()
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
+    """Insert ``df`` into ``table``, replacing rows with the same key; return net new rows.
+
+    The incoming frame is deduplicated on the key (last row wins) first. Columns of the table
+    absent from ``df`` are stored as NULL.
+    """
+    if df.empty:
+        return 0
+    cols = [c for c in TABLE_COLUMNS[table] if c in df.columns]
+    keys = list(TABLE_KEYS[table])
+    df = df.loc[:, cols].drop_duplicates(subset=keys, keep="last")
+    before = count_rows(con, table)
+    con.register("_upsert_src", df)
+    try:
+        collist = ", ".join(q(c) for c in cols)
+        if table in PRIMARY_KEYS:
+            con.execute(f"INSERT OR REPLACE INTO {table} ({collist}) "
+                        f"SELECT {collist} FROM _upsert_src")
+        else:
+            match = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in keys)
+            con.execute(f"DELETE FROM {table} t USING _upsert_src s WHERE {match}")
+            con.execute(f"INSERT INTO {table} ({collist}) SELECT {collist} FROM _upsert_src")
+    finally:
+        con.unregister("_upsert_src")
+    return int(count_rows(con, table) - before)
+
+
+def insert_ingest_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    cols = [c for c in INGEST_COLUMNS if c in row]
+    con.execute(f"INSERT INTO ingests ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [row[c] for c in cols])
+
+
+def truth_path(store: str | Path) -> Path:
+    """``truth.json`` beside the store file (written by ``workbench data synth``)."""
+    return Path(store).parent / "truth.json"
+
+
+def provenance_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The meta and ingests tables as ``item, value`` rows."""
+    rows = [(f"meta.{k}", v) for k, v in con.execute("SELECT key, value FROM meta ORDER BY key")
+            .fetchall()]
+    ing = con.execute("SELECT ingest_id, file, sha256, kind, source, status, rows_read, accepted, "
+                      "rejected, finished_at FROM ingests ORDER BY ingest_id").fetchall()
+    for iid, file, sha, kind, source, status, read, acc, rej, fin in ing:
+        rows.append((f"ingest {iid}: {file}",
+                     f"{status} kind={kind} source={source} sha256={sha} read={read} "
+                     f"accepted={acc} rejected={rej} at={fin}"))
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def load_universe_from_store(path: str | Path):
+    """Read a store into a :class:`~workbench.data.universe.Universe`.
+
+    ``provenance`` holds the meta and ingests tables as ``item, value`` rows. ``truth`` is read
+    from ``truth.json`` beside the store when the store was built by ``workbench data synth``
+    (its ``meta.synthetic_seed`` must match the truth's seed), else None.
+    """
+    from workbench.data.truth import SyntheticTruth
+    from workbench.data.universe import Universe
+
+    path = Path(path)
+    with connected(path, read_only=True) as con:
+        frames = {t: read_table(con, t) for t in
+                  ("trades", "prices", "factors", "legislators", "securities", "options")}
+        provenance = provenance_frame(con)
+        seed = next(iter(con.execute("SELECT value FROM meta WHERE key = 'synthetic_seed'")
+                         .fetchall()), None)
+    truth = None
+    tp = truth_path(path)
+    if seed is not None and tp.exists():
+        truth = SyntheticTruth.read(tp)
+        if str(truth.seed) != seed[0]:
+            raise StoreError(f"{tp}: truth seed {truth.seed} does not match store seed {seed[0]}")
+    factors = frames["factors"].set_index("date")
+    factors.index.name = "date"
+    return Universe(trades=frames["trades"], prices=frames["prices"], factors=factors,
+                    legislators=frames["legislators"], securities=frames["securities"],
+                    options=frames["options"], truth=truth, source=str(path),
+                    provenance=provenance)
+
+
+def write_universe(universe, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write a Universe (typically synthetic) into a new store, plus ``truth.json`` beside it.
+
+    Parameters
+    ----------
+    universe : Universe
+    path : path
+        Store file to create.
+    overwrite : bool
+        Replace an existing store file (and its WAL) instead of raising StoreError.
+
+    Returns
+    -------
+    Path
+        The store path. The write is one transaction; ``meta.synthetic_seed`` is set when the
+        universe carries a truth.
+    """
+    from workbench import __version__
+
+    path = Path(path)
+    if path.exists():
+        if not overwrite:
+            raise StoreError(f"{path}: store exists (pass overwrite / choose another --out)")
+        path.unlink()
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+    now = dt.datetime.now()
+    with connected(path) as con:
+        con.begin()
+        try:
+            counts = {}
+            for table in ("trades", "prices", "legislators", "securities", "options"):
+                counts[table] = upsert(con, table, getattr(universe, table))
+            fac = universe.factors.rename_axis("date").reset_index()
+            counts["factors"] = upsert(con, "factors", fac)
+            seed = None if universe.truth is None else universe.truth.seed
+            if seed is not None:
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('synthetic_seed', ?)", [str(seed)])
+            insert_ingest_row(con, {
+                "ingest_id": 1, "file": str(universe.source), "sha256": None, "kind": "universe",
+                "source": "synthetic" if seed is not None else str(universe.source),
+                "status": "ingested", "rows_read": sum(counts.values()),
+                "accepted": sum(counts.values()), "rejected": 0, "empty_filings": 0,
+                "new_rows": sum(counts.values()), "superseded": 0, "started_at": now,
+                "finished_at": dt.datetime.now(), "workbench_version": __version__})
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    if universe.truth is not None:
+        universe.truth.write(truth_path(path))
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest
+
+KINDS = ("trades", "prices", "factors", "legislators", "securities", "options")
+TRADE_SOURCES = ("senate_daily", "senate_aggregate", "house", "csv")
+SENATE_DAILY, SENATE_AGGREGATE = "senate_daily", "senate_aggregate"
+STATUS_INGESTED, STATUS_DUPLICATE = "ingested", "skipped-duplicate-file"
+STATUS_UNRECOGNIZED = "skipped-unrecognized"
+# Test-only hook: when set to a path, ingest touches that file after writing the first file's
+# rows (inside the open transaction) and sleeps, so a test can kill the process mid-ingest.
+PAUSE_ENV = "WORKBENCH_TEST_INGEST_PAUSE"
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one :func:`ingest` call did.
+
+    Attributes
+    ----------
+    store : str
+        Store path.
+    files : DataFrame
+        One row per file offered: ``file, kind, source, sha256, status, read, accepted,
+        rejected, empty_filings, new_rows, superseded``. ``new_rows`` is the net number of rows
+        added to the kind's table; ``superseded`` the Senate aggregate rows removed because the
+        same filing is present from the daily summaries.
+    counts_before, counts_after : dict
+        Row count of every table before and after the call.
+    """
+
+    store: str
+    files: pd.DataFrame
+    counts_before: dict
+    counts_after: dict
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.files.copy()
+
+    def summary(self) -> pd.Series:
+        f = self.files
+        return pd.Series({"files": len(f), "ingested": int((f["status"] == STATUS_INGESTED).sum()),
+                          "skipped": int((f["status"] != STATUS_INGESTED).sum()),
+                          "read": int(f["read"].sum()), "accepted": int(f["accepted"].sum()),
+                          "rejected": int(f["rejected"].sum()),
+                          "new_rows": int(f["new_rows"].sum())})
+
+    def to_text(self) -> str:
+        cols = ["file", "kind", "source", "status", "read", "accepted", "rejected", "new_rows",
+                "superseded"]
+        tab = self.files[cols].copy()
+        tab["file"] = tab["file"].map(lambda p: Path(p).name)
+        counts = ", ".join(f"{t}={n:,}" for t, n in self.counts_after.items()
+                           if t not in ("meta", "ingests"))
+        return f"{tab.to_string(index=False)}\n\nstore {self.store}: {counts}"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_head(path: Path, n: int = 4096) -> str:
+    """First ``n`` characters of a file (of the first member of a zip), lower-cased."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            names = [m for m in zf.namelist() if not m.endswith("/")]
+            if not names:
+                raise DataError("empty zip archive", file=str(path))
+            with zf.open(names[0]) as fh:
+                raw = fh.read(n)
+    else:
+        with open(path, "rb") as fh:
+            raw = fh.read(n)
+    return raw.decode("utf-8", errors="replace").lower()
+
+
+def detect_kind(path: str | Path) -> str:
+    """Which table a file feeds: one of :data:`KINDS`.
+
+    Rules, in order: ``.json`` -> trades; ``.parquet`` -> options when it has ``strike``,
+    else prices; ``.zip``/``.csv`` by header: Ken French text or ``,mkt-rf`` -> factors;
+    ``bioguide_id`` with ``last_name`` -> legislators; ``symbol,name,...sector`` -> securities;
+    ``strike`` with ``contract``/``expiration`` -> options; AlphaVantage (``timestamp,open``),
+    yfinance (``date,open,...,adj close``) or canonical ``date,ticker`` -> prices; any other
+    CSV that :func:`workbench.data.disclosures.detect_source` recognizes -> trades.
+
+    Raises
+    ------
+    DataError
+        Naming the file, when nothing matches.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "trades"
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        names = {n.lower() for n in pq.read_schema(path).names}
+        return "options" if "strike" in names else "prices"
+    head = read_head(path)
+    first = head.splitlines()[0] if head else ""
+    header = next((ln for ln in head.splitlines() if "," in ln), "")
+    cols = [c.strip().strip('"') for c in header.split(",")]
+    if "mkt-rf" in head and ("french" in head or "crsp" in head or cols[:2] == ["", "mkt-rf"]
+                             or first.startswith("this file")):
+        return "factors"
+    if "bioguide_id" in cols and "last_name" in cols:
+        return "legislators"
+    if cols[:2] == ["symbol", "name"] and any("sector" in c for c in cols):
+        return "securities"
+    if "strike" in cols and any(c in cols for c in ("contractsymbol", "contract_symbol",
+                                                     "expiration")):
+        return "options"
+    if (cols[:2] == ["timestamp", "open"] or ({"date", "open", "close"} <= set(cols))
+            or cols[:2] == ["date", "ticker"]):
+        return "prices"
+    if suffix in (".csv", ".zip"):
+        from workbench.data.disclosures import detect_source
+
+        try:
+            detect_source(path)
+        except Exception as exc:
+            raise DataError(f"cannot tell what this file holds ({exc})", file=str(path)) from exc
+        return "trades"
+    raise DataError("cannot tell what this file holds (expected .json, .csv, .zip or .parquet "
+                    "of a known layout; pass --kind)", file=str(path))
+
+
+def read_french_any(path: Path) -> pd.DataFrame:
+    """Ken French factors from the CSV or from the zip the library publishes."""
+    from workbench.data.factors import read_french_factors
+
+    if path.suffix.lower() != ".zip":
+        return read_french_factors(path)
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as zf:
+        member = next(m for m in zf.namelist() if m.lower().endswith(".csv"))
+        target = Path(tmp) / Path(member).name
+        target.write_bytes(zf.read(member))
+        return read_french_factors(target)
+
+
+def parse_file(path: Path, kind: str, source: str | None) -> tuple[str, ParseResult]:
+    """Run the kind's parser; return (table, ParseResult)."""
+    file = str(path)
+    if kind == "trades":
+        from workbench.data.disclosures import read_disclosures
+
+        return "trades", read_disclosures(path, source=source)
+    if kind == "prices":
+        from workbench.data.prices import read_prices
+
+        return "prices", read_prices(path)
+    if kind == "options":
+        from workbench.data.options import read_option_chain
+
+        return "options", read_option_chain(path)
+    if kind == "factors":
+        df = read_french_any(path).rename_axis("date").reset_index()
+    elif kind == "legislators":
+        from workbench.data.legislators import read_legislators
+
+        df = read_legislators([path])
+    elif kind == "securities":
+        from workbench.data.prices import read_securities
+
+        df = read_securities(path)
+    else:
+        raise DataError(f"unknown kind {kind!r}; expected one of {KINDS}", file=file)
+    return kind, ParseResult(source=kind, file=file, rows_read=len(df), accepted=df,
+                             rejects=empty_rejects())
+
+
+def supersede_senate_aggregate(con: duckdb.DuckDBPyConnection) -> int:
+    """Drop Senate aggregate rows of filings that the daily summaries also carry; return count.
+
+    Both Senate Stock Watcher files list the same trades; the daily summaries also carry the
+    disclosure date, so for a filing (``source_url`` = the ``ptr_link``) present in both, the
+    daily rows win. Aggregate rows of filings absent from the daily file are kept.
+    """
+    before = count_rows(con, "trades")
+    con.execute("DELETE FROM trades WHERE source = ? AND source_url IN (SELECT source_url FROM "
+                "trades WHERE source = ? AND source_url IS NOT NULL)",
+                [SENATE_AGGREGATE, SENATE_DAILY])
+    return int(before - count_rows(con, "trades"))
+
+
+def resolve_store_trades(con: duckdb.DuckDBPyConnection) -> None:
+    """Resolve every stored trade against the stored legislators; update identity columns."""
+    from workbench.data.legislators import resolve_legislators
+
+    legs = read_table(con, "legislators")
+    trades = read_table(con, "trades")
+    if legs.empty or trades.empty:
+        return
+    res = resolve_legislators(trades, legs).trades
+    cols = ["bioguide_id", "party", "state", "politician"]
+    upd = res.loc[:, ["trade_id", *cols]]
+    con.register("_resolved", upd)
+    try:
+        sets = ", ".join(f"{c} = r.{c}" for c in cols)
+        con.execute(f"UPDATE trades SET {sets} FROM _resolved r "
+                    "WHERE trades.trade_id = r.trade_id")
+    finally:
+        con.unregister("_resolved")
+
+
+def expand_paths(paths) -> list[tuple[Path, bool]]:
+    """Files to ingest; directories expand to their files (sorted), flagged as implicit."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    out: list[tuple[Path, bool]] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += [(f, True) for f in sorted(p.rglob("*"))
+                    if f.is_file() and not f.name.startswith(".")]
+        elif p.is_file():
+            out.append((p, False))
+        else:
+            raise DataError("no such file", file=str(p))
+    return out
+
+
+def ingest(paths, store=None, *, kind: str | None = None) -> IngestReport:
+    """Parse files and load them into the store in one transaction.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Files (directories expand to every file below them; files found that way whose kind
+        cannot be detected are listed with status ``skipped-unrecognized``).
+    store : path or connection, optional
+        Default :func:`workbench.config.store_path`.
+    kind : str, optional
+        Force the kind (one of :data:`KINDS`) or a trade source (``senate_daily``,
+        ``senate_aggregate``, ``house``, ``csv``) instead of detecting it per file.
+
+    Returns
+    -------
+    IngestReport
+
+    Notes
+    -----
+    - Idempotent: a file whose sha256 is already in ``ingests`` (or earlier in the same call) is
+      skipped (status ``skipped-duplicate-file``, recorded in ``ingests``); rows upsert by key
+      (trades by ``trade_id``, prices by ``(date, ticker)``, ...).
+    - Senate: rows of a filing present in the daily summaries supersede the aggregate CSV rows
+      of that filing (see :func:`supersede_senate_aggregate`), whatever the ingest order.
+    - After trades or legislators change, all trades are resolved against the legislators table
+      (``bioguide_id, party, state, politician`` updated).
+    - Transactional: everything commits at the end or nothing does. A parse failure raises
+      :class:`DataError` naming the file and leaves the store as it was.
+    """
+    from workbench import __version__
+
+    if kind is not None and kind not in KINDS + TRADE_SOURCES:
+        raise DataError(f"unknown kind {kind!r}; expected one of {KINDS + TRADE_SOURCES}")
+    files = expand_paths(paths)
+    rows: list[dict] = []
+    with connected(store) as con:
+        store_name = str(con.execute("PRAGMA database_list").fetchall()[0][2])
+        before = table_counts(con)
+        con.begin()
+        try:
+            seen = {r[0]: (r[1], r[2]) for r in con.execute(
+                "SELECT sha256, kind, source FROM ingests WHERE status = ? AND sha256 IS NOT NULL",
+                [STATUS_INGESTED]).fetchall()}
+            next_id = int(con.execute("SELECT coalesce(max(ingest_id), 0) FROM ingests")
+                          .fetchall()[0][0]) + 1
+            resolve = False
+            for path, implicit in files:
+                row = ingest_one(con, path, implicit, kind, seen, next_id, __version__)
+                rows.append(row)
+                next_id += 1
+                resolve |= row["status"] == STATUS_INGESTED and row["kind"] in ("trades",
+                                                                               "legislators")
+                if os.environ.get(PAUSE_ENV) and len(rows) == 1:
+                    Path(os.environ[PAUSE_ENV]).write_text(str(os.getpid()))
+                    time.sleep(600)
+            if resolve:
+                resolve_store_trades(con)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        after = table_counts(con)
+    report_cols = ["file", "kind", "source", "sha256", "status", "read", "accepted", "rejected",
+                   "empty_filings", "new_rows", "superseded"]
+    frame = pd.DataFrame(rows).rename(columns={"rows_read": "read"})
+    frame = frame.reindex(columns=report_cols)
+    return IngestReport(store=store_name, files=frame, counts_before=before, counts_after=after)
+
+
+def ingest_one(con, path: Path, implicit: bool, kind: str | None, seen: dict, ingest_id: int,
+               version: str) -> dict:
+    """Ingest one file inside the caller's transaction; return its ``ingests`` row."""
+    started = dt.datetime.now()
+    sha = sha256_file(path)
+    row = {"ingest_id": ingest_id, "file": str(path.resolve()), "sha256": sha, "kind": None,
+           "source": None, "status": STATUS_DUPLICATE, "rows_read": 0, "accepted": 0,
+           "rejected": 0, "empty_filings": 0, "new_rows": 0, "superseded": 0,
+           "started_at": started, "workbench_version": version}
+    source = kind if kind in TRADE_SOURCES else None
+    if sha not in seen:
+        try:
+            k = "trades" if source else (kind or detect_kind(path))
+        except DataError:
+            if not implicit:
+                raise
+            row["status"] = STATUS_UNRECOGNIZED
+            k = None
+        row["kind"] = k
+        if k is not None:
+            try:
+                table, res = parse_file(path, k, source)
+            except DataError as exc:
+                if exc.file is None:
+                    raise DataError(exc.reason, file=str(path), row=exc.row,
+                                    column=exc.column) from exc
+                raise
+            except WorkbenchError:
+                raise
+            except Exception as exc:
+                raise DataError(f"cannot read as {k}: {type(exc).__name__}: {exc}",
+                                file=str(path)) from exc
+            row.update(status=STATUS_INGESTED, source=res.source, rows_read=res.rows_read,
+                       accepted=len(res.accepted), rejected=len(res.rejects),
+                       empty_filings=res.empty_filings)
+            row["new_rows"] = upsert(con, table, res.accepted)
+            if table == "trades":
+                row["superseded"] = supersede_senate_aggregate(con)
+            if len(res.rejects):
+                rej = res.rejects.reindex(columns=list(REJECT_COLUMNS)).copy()
+                rej.insert(0, "kind", k)
+                rej.insert(0, "ingest_id", ingest_id)
+                rej["file"] = rej["file"].fillna(str(path))
+                con.register("_rejects", rej)
+                try:
+                    con.execute("INSERT INTO rejects SELECT * FROM _rejects")
+                finally:
+                    con.unregister("_rejects")
+            seen[sha] = (row["kind"], row["source"])
+    else:
+        row["kind"], row["source"] = seen[sha]
+    row["finished_at"] = dt.datetime.now()
+    insert_ingest_row(con, row)
+    row["file"] = str(path)
+    return row
