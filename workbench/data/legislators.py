@@ -1,0 +1,562 @@
+"""Members of Congress: load the unitedstates/congress-legislators CSVs, resolve filer names.
+
+:func:`read_legislators` reads ``legislators-current.csv`` / ``legislators-historical.csv`` into
+``schema.LEGISLATOR_COLUMNS``. :func:`resolve_legislators` maps each trade's name as filed
+(``raw_name``) to a ``bioguide_id`` and fills ``politician``, ``party`` and ``state``.
+
+Notes
+-----
+The CSVs carry one row per person with the *last* term's chamber, state, district and party;
+they hold no term dates and no death dates. Resolution therefore cannot check that a person
+sat in the filing chamber at the trade date. It uses the birthday instead (the candidate must
+be between 25 and 100 years old at the trade), then prefers the filing chamber and
+current members. ``party`` and ``state`` are those of the last term, not of the trade date
+(party switchers and members who moved between states are reported with their latest values).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.data.schema import LEGISLATOR_COLUMNS, empty_frame
+from workbench.exceptions import DataError
+
+__all__ = ["read_legislators", "resolve_legislators", "ResolutionResult", "normalize_name",
+           "NICKNAMES"]
+
+LEGISLATOR_FILES = ("legislators-current.csv", "legislators-historical.csv")
+REQUIRED_COLUMNS = ("bioguide_id", "last_name", "first_name", "type", "state")
+CHAMBER_OF_TYPE = {"sen": "senate", "rep": "house"}
+MIN_AGE_YEARS, MAX_AGE_YEARS = 25, 100
+
+# Groups of interchangeable given names. A name matches another when both sit in one group
+# (one step only: groups are not merged transitively, so Ted~Edward and Ted~Rafael do not
+# make Edward~Rafael).
+NICKNAMES: tuple[tuple[str, ...], ...] = (
+    ("ted", "rafael"), ("ted", "edward", "ed", "eddie"), ("ted", "theodore", "teddy"),
+    ("tom", "thom", "thomas", "tommy"), ("bill", "william", "will", "billy", "willy", "liam"),
+    ("mike", "michael", "mick", "mickey"), ("jim", "james", "jimmy", "jamie"),
+    ("dick", "richard", "rick", "rich", "richie", "ricky"), ("rick", "eric", "erick"),
+    ("rick", "frederick"), ("chuck", "charles", "charlie", "chip", "chaz"),
+    ("joe", "joseph", "joey"), ("tim", "timothy"), ("jacky", "jackie", "jacklyn", "jacqueline"),
+    ("mitch", "mitchell", "addison"), ("bob", "bobby", "rob", "robbie", "robert", "bert"),
+    ("dan", "danny", "daniel"), ("dave", "david"), ("chris", "christopher", "kit"),
+    ("chris", "christine", "christina"), ("ben", "benjamin"), ("pat", "patrick", "paddy"),
+    ("pat", "patty", "patricia", "trish"), ("steve", "steven", "stephen"),
+    ("don", "donald", "donnie"), ("greg", "gregory"), ("pete", "peter"), ("gil", "gilbert"),
+    ("val", "valerie"), ("brad", "bradley"), ("josh", "joshua"), ("jack", "john", "johnny"),
+    ("jon", "jonathan"), ("nick", "nicholas"), ("cliff", "clifford"), ("andy", "andrew", "drew"),
+    ("tony", "anthony"), ("al", "albert", "alan", "allen", "alfred", "alexander"),
+    ("alex", "alexander", "alexandria"), ("liz", "beth", "betsy", "betty", "elizabeth", "eliza"),
+    ("kate", "kathy", "katie", "cathy", "katherine", "kathleen", "catherine", "kathryn"),
+    ("sue", "susie", "susan", "suzanne", "suzan"), ("debbie", "deb", "debra", "deborah"),
+    ("jerry", "gerald", "jerome", "gerard"), ("larry", "lawrence", "laurence"),
+    ("ron", "ronald", "ronnie"), ("sam", "samuel", "sammy"), ("tammy", "tamara"),
+    ("vicky", "vicki", "victoria", "tori"), ("zach", "zack", "zachary"), ("matt", "matthew"),
+    ("nate", "nathan", "nathaniel"), ("ken", "kenny", "kenneth"), ("fred", "frederick"),
+    ("frank", "francis", "franklin"), ("hank", "harry", "henry"), ("jeff", "jeffrey", "jefferson"),
+    ("doug", "douglas"), ("bernie", "bernard"), ("mel", "melvin"), ("sandy", "sandra"),
+    ("jen", "jenny", "jennifer"), ("cindy", "cynthia"), ("meg", "maggie", "margaret"),
+    ("barb", "barbara"), ("abby", "abigail"), ("gus", "augustus", "august"),
+    ("buddy", "earl"), ("jay", "james"), ("lou", "louis"), ("ray", "raymond"),
+    ("walt", "walter"), ("phil", "phillip", "philip"), ("stan", "stanley"), ("vern", "vernon"),
+    ("randy", "randall", "randolph"), ("jodi", "jodie", "joanne"), ("angie", "angela"),
+)
+_EQUIV: dict[str, frozenset[str]] = {}
+for _group in NICKNAMES:
+    for _name in _group:
+        _EQUIV[_name] = _EQUIV.get(_name, frozenset()) | frozenset(_group)
+
+HONORIFICS = frozenset({
+    "dr", "mr", "mrs", "ms", "miss", "hon", "honorable", "md", "facs", "phd", "esq", "dds",
+    "senator", "sen", "rep", "representative", "congressman", "congresswoman",
+})
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
+# Name-match methods, strongest first, with the score reported in ``by_name``.
+METHOD_SCORES = {"exact": 1.0, "nickname": 0.9, "initials": 0.85, "middle": 0.8, "given": 0.75,
+                 "initial_of_first": 0.6, "last_only": 0.5}
+_DISTRICT_RE = re.compile(r"^\s*([A-Za-z]{2})\s*-?\s*(\d{1,2}|AL)?\s*$")
+
+
+# ---------------------------------------------------------------------------------- reading
+
+def _legislator_files(paths) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = [p / name for name in LEGISLATOR_FILES if (p / name).exists()]
+            if not found:
+                raise DataError(f"directory holds none of {LEGISLATOR_FILES}", file=str(p))
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            raise DataError("file not found", file=str(p))
+    if not files:
+        raise DataError("no legislator files given")
+    return files
+
+
+def _read_one(path: Path) -> pd.DataFrame:
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, on_bad_lines="error")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        row = None
+        m = re.search(r"line (\d+)", str(exc))
+        if m:  # the parser counts lines with the header as line 1; rows count data records
+            row = int(m.group(1)) - 1
+        raise DataError(f"unreadable CSV: {exc}", file=str(path), row=row) from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataError(f"missing columns {missing}", file=str(path))
+    raw = raw.apply(lambda s: s.str.strip())
+    checks = [
+        ("bioguide_id", ~raw["bioguide_id"].str.fullmatch(r"[A-Z]\d{6}"),
+         "bioguide_id must be a letter and six digits"),
+        ("last_name", raw["last_name"] == "", "empty last_name"),
+        ("type", ~raw["type"].isin(list(CHAMBER_OF_TYPE)), "type must be 'sen' or 'rep'"),
+        ("state", ~raw["state"].str.fullmatch(r"[A-Z]{2}"), "state must be two capital letters"),
+    ]
+    if "birthday" in raw.columns:
+        bday = pd.to_datetime(raw["birthday"], format="%Y-%m-%d", errors="coerce")
+        checks.append(("birthday", (raw["birthday"] != "") & bday.isna(),
+                       "birthday is not a YYYY-MM-DD date"))
+    if "district" in raw.columns:
+        checks.append(("district", ~raw["district"].str.fullmatch(r"-?\d*"),
+                       "district is not a number"))
+    for column, bad, reason in checks:
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"{reason} (got {raw[column].iloc[i]!r}; {int(bad.sum())} such rows)",
+                            file=str(path), row=i + 1, column=column)
+    out = pd.DataFrame(index=raw.index)
+    for col in LEGISLATOR_COLUMNS:
+        if col in ("chamber", "is_current"):
+            continue
+        out[col] = raw[col] if col in raw.columns else ""
+    out["chamber"] = raw["type"].map(CHAMBER_OF_TYPE)
+    out["is_current"] = "current" in path.name.lower()
+    out["district"] = out["district"].map(lambda d: str(int(d)) if d not in ("", "-1") else "")
+    out = out.replace("", pd.NA)
+    out["birthday"] = pd.to_datetime(out["birthday"], format="%Y-%m-%d")
+    out["_file"], out["_row"] = str(path), np.arange(1, len(out) + 1)
+    return out
+
+
+def read_legislators(paths: str | Path | Iterable[str | Path]) -> pd.DataFrame:
+    """Read congress-legislators CSVs into the canonical legislators table.
+
+    Parameters
+    ----------
+    paths : path, list of paths, or directory
+        CSV files in the unitedstates/congress-legislators layout, or a directory holding
+        ``legislators-current.csv`` and/or ``legislators-historical.csv``.
+
+    Returns
+    -------
+    DataFrame
+        ``LEGISLATOR_COLUMNS`` in file order: ``chamber`` is ``"senate"`` for type ``sen`` and
+        ``"house"`` for ``rep`` (chamber of the last term); ``is_current`` is True for rows
+        of a file whose name contains ``current``; ``district`` is a string (``"0"`` at
+        large, null for senators and unknown); ``party`` as given (last term);
+        ``birthday`` a Timestamp or NaT.
+
+    Raises
+    ------
+    DataError
+        Missing file or required column, unreadable CSV, or an invalid row (bad bioguide id,
+        empty last name, unknown type, bad state, birthday or district), naming file and row
+        (1-based data record). Also a bioguide id that occurs twice.
+    """
+    frames = [_read_one(p) for p in _legislator_files(paths)]
+    out = pd.concat(frames, ignore_index=True)
+    dup = out["bioguide_id"].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(f"duplicate bioguide_id {out['bioguide_id'].iloc[i]}",
+                        file=out["_file"].iloc[i], row=int(out["_row"].iloc[i]),
+                        column="bioguide_id")
+    if out.empty:
+        return empty_frame(LEGISLATOR_COLUMNS)
+    out = out.drop(columns=["_file", "_row"])
+    return out.astype({c: t for c, t in LEGISLATOR_COLUMNS.items()}).loc[:, list(LEGISLATOR_COLUMNS)]
+
+
+# ---------------------------------------------------------------------------------- names
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def normalize_name(text) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split a name as filed into normalized tokens and bracketed nickname tokens.
+
+    Lower-cases, strips accents, apostrophes and periods, turns other punctuation into
+    spaces, drops honorifics (Dr, Mrs, MD, ...) and trailing suffixes (Jr, Sr, II-IV, V).
+    Parenthesized or quoted words (``RAFAEL EDWARD (TED) CRUZ``, ``Robert C. "Bobby" Scott``)
+    are returned apart, as nickname tokens.
+
+    Examples
+    --------
+    >>> normalize_name("David A Perdue , Jr")
+    (('david', 'a', 'perdue'), ())
+    >>> normalize_name('RAFAEL EDWARD (TED) CRUZ')
+    (('rafael', 'edward', 'cruz'), ('ted',))
+    """
+    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+        return (), ()
+    text = _ascii(str(text)).lower()
+    bracketed = re.findall(r"\(([^)]*)\)|\"([^\"]*)\"|“([^”]*)”", text)
+    text = re.sub(r"\([^)]*\)|\"[^\"]*\"|“[^”]*”", " ", text)
+
+    def tokens(s: str) -> list[str]:
+        s = re.sub(r"['’`.]", "", s)
+        return [t for t in re.sub(r"[^a-z]+", " ", s).split() if t not in HONORIFICS]
+
+    main = tokens(text)
+    while len(main) > 1 and main[-1] in SUFFIXES:
+        main.pop()
+    extra = [t for parts in bracketed for part in parts for t in tokens(part)]
+    return tuple(main), tuple(t for t in extra if t not in SUFFIXES)
+
+
+def _last_keys(last_name) -> list[tuple[str, bool]]:
+    """Index keys of a legislator's last name: the joined name, and each part if compound."""
+    toks, _ = normalize_name(last_name)
+    if not toks:
+        return []
+    keys = [("".join(toks), False)]
+    if len(toks) > 1:
+        keys += [(t, True) for t in toks if len(t) > 2]
+    return keys
+
+
+def _equiv(names: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for n in names:
+        out |= _EQUIV.get(n, frozenset({n}))
+    return out
+
+
+@dataclass(frozen=True)
+class _Given:
+    first: tuple[str, ...]
+    middle: tuple[str, ...]
+    nick: frozenset[str]          # nickname column, given names of full_name, table equivalents
+
+
+def _given_names(row) -> _Given:
+    first, _ = normalize_name(row.first_name)
+    middle, _ = normalize_name(row.middle_name)
+    nick_toks, _ = normalize_name(row.nickname)
+    full, _ = normalize_name(row.full_name)
+    last = set(normalize_name(row.last_name)[0])
+    full_given = {t for t in full if t not in last and len(t) > 1}
+    base = {t for t in (*first[:1], *nick_toks) if len(t) > 1} | full_given
+    return _Given(first, middle, frozenset(_equiv(base) | base))
+
+
+def _name_method(given: tuple[str, ...], bracket: tuple[str, ...], g: _Given) -> str | None:
+    """How the raw given names match one legislator, or None if they conflict."""
+    if not given:
+        return "last_only"
+    f0 = g.first[0] if g.first else ""
+    head = given[0]
+    full_tokens = [t for t in given if len(t) > 1]
+    middles = {t for t in g.middle if len(t) > 1} | {t for t in g.first[1:] if len(t) > 1}
+    if len(head) > 1 and head == f0:
+        return "exact"
+    if len(head) > 1 and head in g.nick:
+        return "nickname"
+    if any(t in g.nick for t in bracket if len(t) > 1):
+        return "nickname"
+    if len(head) == 1 and f0 and head == f0[0]:
+        rest = [t for t in full_tokens if t not in g.nick and t not in middles]
+        return "initials" if not rest else None
+    if len(head) > 1 and head in (middles | _equiv(middles)):
+        return "middle"
+    later = [t for t in given[1:] if len(t) > 1]
+    if any((t == f0 and len(f0) > 1) or t in g.nick for t in later):
+        return "given"
+    # Legal first name filed with the initial of the name the member goes by (Nicholas V.
+    # Taylor is Van Taylor): weakest evidence, scored below every other method.
+    if len(f0) > 1 and any(len(t) == 1 and t == f0[0] for t in given[1:]):
+        return "initial_of_first"
+    return None
+
+
+# ---------------------------------------------------------------------------------- resolve
+
+@dataclass(frozen=True)
+class ResolutionResult:
+    """Outcome of :func:`resolve_legislators`.
+
+    Attributes
+    ----------
+    trades : DataFrame
+        Copy of the input with ``bioguide_id``, ``party``, ``state`` and ``politician`` (the
+        legislator's display name "First Last") set on resolved rows; ``bioguide_id`` is null
+        on unresolved rows, whose other fields are left as given.
+    match_rate : float
+        Share of trades (rows) resolved; NaN for an empty input.
+    by_name : DataFrame
+        One row per unique ``(raw_name, chamber, district)``: ``raw_name, chamber, district,
+        n_trades, bioguide_id, politician, method, score, decided_by``. ``method`` is how the
+        given names matched (exact, nickname, initials, middle, given, last_only; "unmatched"
+        when unresolved); ``decided_by`` is the rule that left one candidate (unique, age,
+        state, district, chamber, name, current).
+    unmatched : DataFrame
+        ``raw_name, chamber, district, n_trades, reason`` for the names left unresolved.
+    """
+
+    trades: pd.DataFrame
+    match_rate: float
+    by_name: pd.DataFrame
+    unmatched: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.by_name
+
+    def summary(self) -> pd.Series:
+        n = len(self.trades)
+        resolved = int(self.trades["bioguide_id"].notna().sum()) if n else 0
+        methods = self.by_name.groupby("method")["n_trades"].sum()
+        return pd.Series(dtype=object, data={
+            "n_trades": n, "n_resolved": resolved, "match_rate": self.match_rate,
+            "n_names": len(self.by_name), "n_names_unmatched": len(self.unmatched),
+            "n_ambiguous": int(self.unmatched["reason"].str.startswith("ambiguous").sum()),
+            **{f"trades_{m}": int(v) for m, v in methods.items()},
+        })
+
+
+class _Index:
+    """Legislators indexed by last-name key, with given-name sets computed on demand."""
+
+    def __init__(self, legislators: pd.DataFrame):
+        leg = legislators.reset_index(drop=True)
+        self.leg = leg
+        self.by_key: dict[str, list[tuple[int, bool]]] = {}
+        for i, last in enumerate(leg["last_name"].tolist()):
+            for key, partial in _last_keys(last):
+                self.by_key.setdefault(key, []).append((i, partial))
+        self._given: dict[int, _Given] = {}
+        self.birthday = leg["birthday"].to_numpy(dtype="datetime64[ns]")
+
+    def given(self, i: int) -> _Given:
+        if i not in self._given:
+            self._given[i] = _given_names(self.leg.iloc[i])
+        return self._given[i]
+
+    def candidates(self, toks, bracket) -> tuple[dict[int, tuple[str, float]], str]:
+        """Legislators compatible with a tokenized name: {row: (method, score)}, why-not."""
+        found: dict[int, tuple[str, float]] = {}
+        surnamed = 0
+        for k in (3, 2, 1):
+            if len(toks) < k:
+                continue
+            hits = self.by_key.get("".join(toks[-k:]), [])
+            surnamed += len(hits)
+            for i, partial in hits:
+                method = _name_method(toks[:-k], bracket, self.given(i))
+                if method is None:
+                    continue
+                score = METHOD_SCORES[method] - (0.05 if partial else 0.0)
+                if i not in found or score > found[i][1]:
+                    found[i] = (method, score)
+        if found:
+            return found, ""
+        if surnamed:
+            return found, f"given names match none of {surnamed} legislators surnamed {toks[-1]!r}"
+        return found, f"no legislator surnamed {toks[-1]!r}"
+
+
+def _parse_district(text) -> tuple[str | None, str | None]:
+    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+        return None, None
+    m = _DISTRICT_RE.match(str(text))
+    if not m:
+        return None, None
+    num = m.group(2)
+    district = None if num is None else ("0" if num.upper() == "AL" else str(int(num)))
+    return m.group(1).upper(), district
+
+
+def _pick(index: _Index, found: dict, chamber, state, district, lo, hi):
+    """Apply the tie-break rules in order; return (row or None, decided_by, reason)."""
+    leg = index.leg
+    cands = list(found)
+    if len(cands) == 1:
+        return cands[0], "unique", ""
+
+    def age_ok(i):
+        b = index.birthday[i]
+        if np.isnat(b) or pd.isna(lo):
+            return False
+        b = pd.Timestamp(b)
+        return (b + pd.DateOffset(years=MIN_AGE_YEARS) <= hi
+                and lo <= b + pd.DateOffset(years=MAX_AGE_YEARS))
+
+    best = max(found[i][1] for i in cands)
+    rules = [
+        ("age", age_ok if not pd.isna(lo) else None),
+        ("state", (lambda i: leg.at[i, "state"] == state) if state else None),
+        ("district", (lambda i: leg.at[i, "district"] == district) if district else None),
+        ("chamber", (lambda i: leg.at[i, "chamber"] == chamber) if chamber else None),
+        ("name", lambda i: found[i][1] >= best),
+        ("current", lambda i: bool(leg.at[i, "is_current"])),
+    ]
+    for name, keep in rules:
+        if keep is None:
+            continue
+        kept = [i for i in cands if keep(i)]
+        if kept:
+            cands = kept
+        if name == "name":
+            best = max(found[i][1] for i in cands)
+        if len(cands) == 1:
+            return cands[0], name, ""
+    desc = ", ".join(f"{leg.at[i, 'bioguide_id']} ({_display(leg.loc[i])}, {leg.at[i, 'state']}, "
+                     f"{leg.at[i, 'chamber']})" for i in cands)
+    return None, "", f"ambiguous: {desc}"
+
+
+def _display(row) -> str:
+    """Display name "First Last".
+
+    The nickname and last name when a nickname is recorded; else ``full_name`` without its
+    suffix, initials and quoted parts ("J. French Hill" -> "French Hill", "Thomas H. Kean,
+    Jr." -> "Thomas Kean"); else the first name (the middle name after a bare initial).
+    """
+    last = row["last_name"]
+    if not pd.isna(row["nickname"]):
+        return f"{row['nickname']} {last}"
+    full = row["full_name"]
+    if not pd.isna(full):
+        text = re.sub(r"\"[^\"]*\"|“[^”]*”|\([^)]*\)", " ", str(full).split(",")[0])
+        words = [w for w in text.split() if len(w.strip(".")) > 1 or not w.endswith(".")]
+        words = [w for w in words if w.strip(".").lower() not in SUFFIXES]
+        if len(words) >= 2 and " ".join(words).endswith(str(last)):
+            return " ".join(words)
+    first = row["first_name"] if not pd.isna(row["first_name"]) else ""
+    if len(_ascii(first).strip(". ")) <= 1 and not pd.isna(row["middle_name"]):
+        first = row["middle_name"]
+    return f"{first} {last}".strip()
+
+
+def resolve_legislators(trades: pd.DataFrame, legislators: pd.DataFrame) -> ResolutionResult:
+    """Resolve each trade's filer name to a legislator (bioguide id).
+
+    Names are matched, never ids: ``source_bioguide_id`` is ignored here (use it to audit).
+    Work is done once per unique ``(raw_name, chamber, district)``.
+
+    Parameters
+    ----------
+    trades : DataFrame
+        Canonical trades plus ``raw_name`` (name as filed; ``politician`` is used where absent)
+        and, for the House, ``district`` (``"NJ07"``, ``"AL00"`` at large). ``state``, when
+        given, is used as a hint. Dates: ``transaction_date`` (falling back to
+        ``disclosure_date``) is used for the age check only.
+    legislators : DataFrame
+        As returned by :func:`read_legislators`.
+
+    Returns
+    -------
+    ResolutionResult
+
+    Notes
+    -----
+    Candidates share the filed last name (compound and hyphenated names included; trailing
+    suffixes, honorifics, case, accents and punctuation ignored) and have compatible given
+    names: first name, nickname (legislators' ``nickname`` column and :data:`NICKNAMES`),
+    initials or middle name. A clash of given names excludes a candidate. Several candidates
+    are narrowed, keeping a rule's subset only when it is non-empty, by: (1) age 25-100 at
+    the trade dates (no death dates exist, so "alive" means "under 100"), (2) the state of the
+    House district (or the ``state`` hint), (3) the district number, (4) the filing chamber,
+    (5) the best name-match score, (6) current members over historical. Two or more left:
+    unmatched with reason ``"ambiguous: ..."`` rather than a guess.
+    """
+    out = trades.copy()
+    n = len(out)
+    if "raw_name" in out.columns:
+        names = out["raw_name"].astype("string")
+        if "politician" in out.columns:
+            names = names.fillna(out["politician"].astype("string"))
+    elif "politician" in out.columns:
+        names = out["politician"].astype("string")
+    else:
+        raise DataError("trades need a 'raw_name' or 'politician' column")
+    col = lambda c: out[c] if c in out.columns else pd.Series(pd.NA, index=out.index)  # noqa: E731
+    when = pd.to_datetime(col("transaction_date")).fillna(pd.to_datetime(col("disclosure_date")))
+    key = pd.DataFrame({"raw_name": names, "chamber": col("chamber").astype("string"),
+                        "district": col("district").astype("string"),
+                        "state_hint": col("state").astype("string"), "when": when})
+    gid = key.groupby(["raw_name", "chamber", "district"], dropna=False, sort=False).ngroup()
+    groups = key.assign(gid=gid.to_numpy()).groupby("gid", sort=True).agg(
+        raw_name=("raw_name", "first"), chamber=("chamber", "first"),
+        district=("district", "first"), n_trades=("raw_name", "size"),
+        lo=("when", "min"), hi=("when", "max"),
+        state_hint=("state_hint", lambda s: s.mode().iloc[0] if s.notna().any() else pd.NA))
+
+    index = _Index(legislators)
+    rows = []
+    for g in groups.itertuples():
+        toks, bracket = normalize_name(g.raw_name)
+        state, district = _parse_district(g.district)
+        if state is None and not pd.isna(g.state_hint):
+            state = str(g.state_hint).upper()
+        chamber = None if pd.isna(g.chamber) else str(g.chamber)
+        rec = {"gid": g.Index, "leg_row": -1, "method": "unmatched", "score": 0.0,
+               "decided_by": pd.NA, "reason": pd.NA}
+        if not toks:
+            rec["reason"] = "empty name"
+        else:
+            found, why = index.candidates(toks, bracket)
+            if not found:
+                rec["reason"] = why
+            else:
+                pick, decided_by, why = _pick(index, found, chamber, state, district, g.lo, g.hi)
+                if pick is None:
+                    rec["reason"] = why
+                else:
+                    rec.update(leg_row=pick, method=found[pick][0], score=found[pick][1],
+                               decided_by=decided_by)
+        rows.append(rec)
+    res = pd.DataFrame(rows, columns=["gid", "leg_row", "method", "score", "decided_by", "reason"])
+    leg = index.leg
+    hit = res["leg_row"].to_numpy() >= 0
+    res["bioguide_id"] = pd.Series(pd.NA, index=res.index, dtype="string")
+    res["politician"] = pd.Series(pd.NA, index=res.index, dtype="string")
+    res["party"] = pd.Series(pd.NA, index=res.index, dtype="string")
+    res["state"] = pd.Series(pd.NA, index=res.index, dtype="string")
+    if hit.any():
+        rows_hit = leg.iloc[res.loc[hit, "leg_row"].to_numpy()]
+        res.loc[hit, "bioguide_id"] = rows_hit["bioguide_id"].to_numpy()
+        res.loc[hit, "politician"] = [_display(r) for _, r in rows_hit.iterrows()]
+        res.loc[hit, "party"] = rows_hit["party"].to_numpy()
+        res.loc[hit, "state"] = rows_hit["state"].to_numpy()
+    groups = groups.join(res.set_index("gid"))
+
+    per_trade = groups.loc[gid.to_numpy()]
+    resolved = per_trade["leg_row"].to_numpy() >= 0
+    out["bioguide_id"] = pd.array(per_trade["bioguide_id"].to_numpy(), dtype="string")
+    for c in ("politician", "party", "state"):
+        base = col(c).astype("string").to_numpy(dtype=object, na_value=pd.NA)
+        out[c] = pd.array(np.where(resolved, per_trade[c].to_numpy(dtype=object), base),
+                          dtype="string")
+    by_name = groups.reset_index(drop=True)[
+        ["raw_name", "chamber", "district", "n_trades", "bioguide_id", "politician", "method",
+         "score", "decided_by"]]
+    unmatched = groups.loc[~(groups["leg_row"] >= 0),
+                           ["raw_name", "chamber", "district", "n_trades", "reason"]]
+    unmatched = unmatched.sort_values("n_trades", ascending=False).reset_index(drop=True)
+    rate = float(resolved.mean()) if n else float("nan")
+    return ResolutionResult(trades=out, match_rate=rate, by_name=by_name, unmatched=unmatched)
