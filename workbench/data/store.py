@@ -24,7 +24,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -470,19 +469,6 @@ def detect_kind(path: str | Path) -> str:
                     "of a known layout; pass --kind)", file=str(path))
 
 
-def read_french_any(path: Path) -> pd.DataFrame:
-    """Ken French factors from the CSV or from the zip the library publishes."""
-    from workbench.data.factors import read_french_factors
-
-    if path.suffix.lower() != ".zip":
-        return read_french_factors(path)
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as zf:
-        member = next(m for m in zf.namelist() if m.lower().endswith(".csv"))
-        target = Path(tmp) / Path(member).name
-        target.write_bytes(zf.read(member))
-        return read_french_factors(target)
-
-
 def parse_file(path: Path, kind: str, source: str | None) -> tuple[str, ParseResult]:
     """Run the kind's parser; return (table, ParseResult)."""
     file = str(path)
@@ -499,7 +485,9 @@ def parse_file(path: Path, kind: str, source: str | None) -> tuple[str, ParseRes
 
         return "options", read_option_chain(path)
     if kind == "factors":
-        df = read_french_any(path).rename_axis("date").reset_index()
+        from workbench.data.factors import read_french_factors
+
+        df = read_french_factors(path).rename_axis("date").reset_index()
     elif kind == "legislators":
         from workbench.data.legislators import read_legislators
 
@@ -663,7 +651,8 @@ def ingest_one(con, path: Path, implicit: bool, kind: str | None, seen: dict, in
                 raise
             except WorkbenchError:
                 raise
-            except Exception as exc:
+            except (ValueError, KeyError, IndexError, TypeError, OSError,
+                    zipfile.BadZipFile) as exc:  # unreadable input, not a bug of ours
                 raise DataError(f"cannot read as {k}: {type(exc).__name__}: {exc}",
                                 file=str(path)) from exc
             row.update(status=STATUS_INGESTED, source=res.source, rows_read=res.rows_read,
