@@ -1,0 +1,34 @@
+"""Reports: papermill-executed notebooks published as offline HTML with an index.
+
+Public names are imported lazily so that ``import workbench.reports`` (done by notebooks for
+:func:`provenance`) stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "provenance": "workbench.reports.notebook",
+    "Provenance": "workbench.reports.notebook",
+    "load_universe": "workbench.reports.notebook",
+    "build_reports": "workbench.reports.runner",
+    "run_report": "workbench.reports.runner",
+    "discover_notebooks": "workbench.reports.runner",
+    "ReportJob": "workbench.reports.runner",
+    "ReportOutcome": "workbench.reports.runner",
+    "BuildResult": "workbench.reports.runner",
+    "read_parameters": "workbench.reports.parameters",
+    "NotebookParameter": "workbench.reports.parameters",
+    "render_html": "workbench.reports.publish",
+    "write_index": "workbench.reports.publish",
+    "run_on_dask": "workbench.reports.distributed",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'workbench.reports' has no attribute {name!r}")

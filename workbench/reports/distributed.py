@@ -1,0 +1,78 @@
+"""Run report jobs as Dask tasks: a ``LocalCluster`` of processes, or an existing scheduler.
+
+Each task is :func:`workbench.reports.runner.run_report`, which starts its own kernel on the
+worker and returns the HTML and executed notebook as text; this process writes them, so workers
+need the ``workbench`` package and the data, not the output directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+from workbench.reports.runner import ReportJob, ReportOutcome, run_report
+
+__all__ = ["run_on_dask", "local_cluster"]
+
+
+def local_cluster(workers: int | None = None):
+    """A ``LocalCluster`` of ``workers`` processes (default: cores), one thread each.
+
+    One thread per worker: each task drives a kernel subprocess that does the numeric work,
+    so extra threads would only oversubscribe the cores. The dashboard is disabled (no port).
+    """
+    from distributed import LocalCluster
+
+    n = int(workers or os.cpu_count() or 1)
+    return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs="error")
+
+
+def _failed(job: ReportJob, exc: BaseException) -> ReportOutcome:
+    return ReportOutcome(name=job.name, status="failed", parameters={**job.defaults,
+                                                                     **job.parameters},
+                         duration_s=0.0, started="", error=f"dask: {type(exc).__name__}: {exc}")
+
+
+def run_on_dask(jobs: Sequence[ReportJob], *, workers: int | None = None,
+                scheduler: str | None = None,
+                on_done: Callable[[ReportOutcome], None] | None = None) -> list[ReportOutcome]:
+    """Run ``jobs`` on Dask; outcomes in completion order (``on_done`` called for each).
+
+    Parameters
+    ----------
+    workers : int, optional
+        Size of the ``LocalCluster`` started for this call (default: number of cores).
+    scheduler : str, optional
+        Address of an existing scheduler (``tcp://host:8786``); no cluster is started.
+
+    Notes
+    -----
+    A task that dies (worker lost, unpicklable error) becomes a ``failed`` outcome; the other
+    jobs go on.
+    """
+    from distributed import Client, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = local_cluster(workers)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    outcomes: list[ReportOutcome] = []
+    try:
+        futures = {client.submit(run_report, job, pure=False, key=f"report-{job.name}-{i}"): job
+                   for i, job in enumerate(jobs)}
+        for fut in as_completed(futures):
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # the worker died or the task could not run
+                outcome = _failed(futures[fut], exc)
+            outcomes.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return outcomes

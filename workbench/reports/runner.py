@@ -1,0 +1,355 @@
+"""Execute parameterized notebooks with papermill and publish them as HTML reports.
+
+:func:`build_reports` is what ``workbench reports build`` runs: it discovers
+``notebooks/*.ipynb``, injects parameters into each notebook's ``parameters`` cell, executes the
+notebooks (serially, or as Dask tasks, see :mod:`workbench.reports.distributed`), writes one HTML
+per notebook and ``index.html``.
+
+Paths: output file names are derived from the notebook file stem only (sanitized); parameter
+values never take part in a path, so ``-p name=../../x`` cannot redirect output.
+Failures: a notebook that raises is marked ``failed`` in the index with its error; the previous
+good HTML of that report stays in place (new files are written to a temporary file and renamed).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from workbench.exceptions import ReportError
+from workbench.reports.parameters import read_parameters, resolve_parameters
+
+__all__ = ["ReportJob", "ReportOutcome", "BuildResult", "discover_notebooks", "safe_name",
+           "make_jobs", "run_report", "publish_outcome", "build_reports", "EXECUTED_DIR"]
+
+EXECUTED_DIR = "ipynb"
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_name(stem: str) -> str:
+    """File-name-safe report name from a notebook stem (never a path, never hidden)."""
+    name = _SAFE.sub("_", stem).strip("._") or "report"
+    return name
+
+
+def discover_notebooks(directory: str | Path, only: Iterable[str] | None = None) -> list[Path]:
+    """``directory/*.ipynb`` sorted by name, optionally restricted to ``only``.
+
+    ``only`` entries match a notebook stem (``00_data_overview``) or the stem without its
+    ``NN_`` prefix (``data_overview``). Unknown entries raise :class:`ReportError`.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ReportError(f"notebook directory not found: {directory}")
+    found = sorted(p for p in directory.glob("*.ipynb") if not p.name.startswith("."))
+    if not only:
+        return found
+    wanted = [w.strip() for w in only if w.strip()]
+    keys = {p: {p.stem, re.sub(r"^\d+_", "", p.stem)} for p in found}
+    unknown = [w for w in wanted if not any(w in k for k in keys.values())]
+    if unknown:
+        raise ReportError(f"--only: no notebook named {unknown} in {directory} "
+                          f"(have {[p.stem for p in found]})")
+    return [p for p in found if keys[p] & set(wanted)]
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One notebook to execute: picklable, carries the notebook text (for remote workers).
+
+    Attributes
+    ----------
+    name : str
+        Report name (sanitized notebook stem); output files are ``<name>.html``.
+    notebook_json : str
+        The notebook file's content.
+    parameters : dict
+        Values to inject (already coerced to the declared types).
+    defaults : dict
+        Declared defaults, for the header (effective parameters = defaults | parameters).
+    cwd : str or None
+        Working directory of the kernel (the notebook's directory when it exists on the worker).
+    kernel_name : str or None
+        Jupyter kernel; ``None`` uses the notebook's kernelspec (``python3``: this interpreter).
+    timeout : float or None
+        Per-cell timeout in seconds.
+    plotlyjs : {"file", "inline"}
+    commit : str
+        Git commit of the checkout, for the header.
+    """
+
+    name: str
+    notebook_json: str
+    parameters: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)
+    cwd: str | None = None
+    kernel_name: str | None = None
+    timeout: float | None = None
+    plotlyjs: str = "file"
+    commit: str = "unknown"
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """Result of one notebook run (the row of the index, plus the produced documents).
+
+    ``html`` and ``executed`` hold the documents' text (``html`` empty when failed);
+    :func:`publish_outcome` writes them.
+    """
+
+    name: str
+    status: str
+    parameters: dict
+    duration_s: float
+    started: str
+    error: str = ""
+    provenance: dict | None = None
+    html: str = field(default="", repr=False)
+    executed: str = field(default="", repr=False)
+
+    def index_row(self) -> dict:
+        row = asdict(self)
+        row.pop("html")
+        row.pop("executed")
+        row["html"] = f"{self.name}.html" if self.status == "ok" else ""
+        return row
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced.
+
+    Attributes
+    ----------
+    out_dir : Path
+    outcomes : tuple of ReportOutcome
+        One per notebook, sorted by name.
+    index : Path
+        ``index.html``.
+    """
+
+    out_dir: Path
+    outcomes: tuple[ReportOutcome, ...]
+    index: Path
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status == "ok" for o in self.outcomes)
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([{k: v for k, v in o.index_row().items() if k != "provenance"}
+                             for o in self.outcomes])
+
+    def summary(self) -> str:
+        n_ok = sum(o.status == "ok" for o in self.outcomes)
+        lines = [f"{n_ok}/{len(self.outcomes)} reports ok -> {self.index}"]
+        for o in self.outcomes:
+            extra = "" if o.status == "ok" else f"  {o.error.splitlines()[0] if o.error else ''}"
+            lines.append(f"  {o.status:6s} {o.duration_s:6.1f} s  {o.name}{extra}")
+        return "\n".join(lines)
+
+
+def make_jobs(notebooks: Iterable[Path], given: Mapping[str, Any], *, kernel_name=None,
+              timeout=None, plotlyjs="file", commit="unknown") -> list[ReportJob]:
+    """Jobs for ``notebooks`` with the ``given`` parameters each one declares.
+
+    Raises
+    ------
+    ReportError
+        A given parameter that no selected notebook declares, a value of the wrong type, or a
+        notebook without a valid parameters cell.
+    """
+    jobs, declared_any = [], set()
+    for path in notebooks:
+        path = Path(path)
+        declared = read_parameters(path)
+        declared_any |= {p.name for p in declared}
+        values = resolve_parameters(declared, dict(given))
+        jobs.append(ReportJob(
+            name=safe_name(path.stem), notebook_json=path.read_text(encoding="utf-8"),
+            parameters=values, defaults={p.name: p.default for p in declared},
+            cwd=str(path.parent.resolve()), kernel_name=kernel_name, timeout=timeout,
+            plotlyjs=plotlyjs, commit=commit))
+    unknown = sorted(set(given) - declared_any)
+    if unknown:
+        raise ReportError(f"unknown parameter(s) {unknown}: declared by none of the notebooks")
+    names = [j.name for j in jobs]
+    if len(set(names)) != len(names):
+        raise ReportError(f"two notebooks map to the same report name: {names}")
+    return jobs
+
+
+def _error_text(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    if ename:  # PapermillExecutionError
+        return (f"{ename}: {getattr(exc, 'evalue', '')} "
+                f"(cell {getattr(exc, 'exec_count', '?')})")
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run_report(job: ReportJob) -> ReportOutcome:
+    """Execute one notebook and export it; never raises for a failing notebook.
+
+    Runs wherever it is called (this process, or a Dask worker): the kernel is a subprocess of
+    the caller. Returns the HTML and executed notebook as text; nothing is written to disk
+    except papermill's scratch file in a temporary directory.
+    """
+    import papermill as pm
+
+    from workbench.reports.publish import (
+        extract_provenance,
+        header_html,
+        package_versions,
+        render_html,
+    )
+
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    effective = {**job.defaults, **job.parameters}
+    t0 = time.perf_counter()
+    executed = None
+    cwd = job.cwd if job.cwd and Path(job.cwd).is_dir() else None
+    with tempfile.TemporaryDirectory(prefix="wb-report-") as tmp:
+        src = Path(tmp) / "input.ipynb"
+        dst = Path(tmp) / "output.ipynb"
+        src.write_text(job.notebook_json, encoding="utf-8")
+        try:
+            executed = pm.execute_notebook(
+                str(src), str(dst), parameters=dict(job.parameters), kernel_name=job.kernel_name,
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                cwd=cwd, execution_timeout=job.timeout)
+            error = ""
+        except Exception as exc:  # report the failure in the index, keep the build going
+            error = _error_text(exc)
+            if dst.exists():
+                try:
+                    executed = nbformat.read(str(dst), as_version=4)
+                except Exception:  # a half-written scratch file adds nothing to the error
+                    executed = None
+    duration = time.perf_counter() - t0
+    prov = extract_provenance(executed) if executed is not None else None
+    executed_text = nbformat.writes(executed) if executed is not None else ""
+    if error:
+        return ReportOutcome(name=job.name, status="failed", parameters=effective,
+                             duration_s=duration, started=started, error=error,
+                             provenance=prov, executed=executed_text)
+    try:
+        header = header_html(title=job.name, parameters=effective, provenance=prov,
+                             versions=package_versions(), commit=job.commit, started=started,
+                             duration_s=duration)
+        page = render_html(executed, title=job.name, header=header, plotlyjs=job.plotlyjs)
+    except Exception as exc:  # export failure: same treatment as an execution failure
+        return ReportOutcome(name=job.name, status="failed", parameters=effective,
+                             duration_s=time.perf_counter() - t0, started=started,
+                             error=f"export: {_error_text(exc)}", provenance=prov,
+                             executed=executed_text)
+    return ReportOutcome(name=job.name, status="ok", parameters=effective,
+                         duration_s=time.perf_counter() - t0, started=started, provenance=prov,
+                         html=page, executed=executed_text)
+
+
+def publish_outcome(outcome: ReportOutcome, out_dir: str | Path) -> None:
+    """Write one outcome under ``out_dir`` atomically.
+
+    ``<name>.html`` and ``ipynb/<name>.ipynb`` on success; on failure only
+    ``ipynb/<name>.failed.ipynb`` (when the run got far enough), leaving the previous HTML.
+    """
+    from workbench.reports.publish import publish_text
+
+    out_dir = Path(out_dir)
+    name = safe_name(outcome.name)  # defence in depth: never trust a name from a worker
+    if outcome.status == "ok":
+        publish_text(out_dir / f"{name}.html", outcome.html)
+        if outcome.executed:
+            publish_text(out_dir / EXECUTED_DIR / f"{name}.ipynb", outcome.executed)
+        (out_dir / EXECUTED_DIR / f"{name}.failed.ipynb").unlink(missing_ok=True)
+    elif outcome.executed:
+        publish_text(out_dir / EXECUTED_DIR / f"{name}.failed.ipynb", outcome.executed)
+
+
+def build_reports(notebooks_dir: str | Path | None = None, out_dir: str | Path | None = None, *,
+                  parameters: Mapping[str, Any] | None = None, only: Iterable[str] | None = None,
+                  workers: int | None = 1, scheduler: str | None = None,
+                  kernel_name: str | None = None, timeout: float | None = None,
+                  plotlyjs: str = "file", progress: bool = False,
+                  on_done: Callable[[ReportOutcome], None] | None = None) -> BuildResult:
+    """Execute notebooks and publish HTML reports plus ``index.html``.
+
+    Parameters
+    ----------
+    notebooks_dir : path, optional
+        Default ``notebooks/`` under the project root.
+    out_dir : path, optional
+        Default :func:`workbench.config.reports_dir` (``reports/``).
+    parameters : mapping
+        ``name -> value`` (strings are coerced to each notebook's declared type). A notebook
+        receives only the parameters it declares.
+    only : iterable of str, optional
+        Notebook stems (or stems without ``NN_``) to build.
+    workers : int or None
+        ``1``: run serially in this process. ``N > 1``: a Dask ``LocalCluster`` of N worker
+        processes with one thread each. ``None``: number of cores.
+    scheduler : str, optional
+        Address of an existing Dask scheduler (overrides ``workers``).
+    plotlyjs : {"file", "inline"}
+        Ship ``plotly.min.js`` once beside the reports, or inline it in every report.
+    progress : bool
+        Show a tqdm bar (reports done / total) on stderr.
+    on_done : callable, optional
+        Called with each outcome as it is published.
+
+    Returns
+    -------
+    BuildResult
+    """
+    from workbench.config import project_root, reports_dir
+    from workbench.reports.publish import git_commit, write_index, write_plotlyjs
+
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir else project_root() / "notebooks"
+    out_dir = Path(out_dir) if out_dir else reports_dir()
+    paths = discover_notebooks(notebooks_dir, only)
+    if not paths:
+        raise ReportError(f"no notebooks in {notebooks_dir}")
+    commit = git_commit()
+    jobs = make_jobs(paths, dict(parameters or {}), kernel_name=kernel_name, timeout=timeout,
+                     plotlyjs=plotlyjs, commit=commit)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if plotlyjs == "file":
+        write_plotlyjs(out_dir)
+
+    outcomes: list[ReportOutcome] = []
+
+    def done(outcome: ReportOutcome) -> None:
+        publish_outcome(outcome, out_dir)
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress) as bar:
+        def tick(outcome: ReportOutcome) -> None:
+            done(outcome)
+            bar.set_postfix_str(f"{outcome.name}: {outcome.status}")
+            bar.update(1)
+
+        if scheduler is None and workers == 1:
+            for job in jobs:
+                tick(run_report(job))
+        else:
+            from workbench.reports.distributed import run_on_dask
+
+            run_on_dask(jobs, workers=workers, scheduler=scheduler, on_done=tick)
+    outcomes.sort(key=lambda o: o.name)
+    index = write_index(out_dir, [o.index_row() for o in outcomes], commit=commit)
+    return BuildResult(out_dir=out_dir, outcomes=tuple(outcomes), index=index)
+
