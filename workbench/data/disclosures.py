@@ -48,8 +48,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -68,112 +66,11 @@ __all__ = [
 ]
 
 MIN_TRADE_DATE = pd.Timestamp("2008-01-01")
-RAW_MAX = 2000  # characters of a rejected record kept in rejects.raw
 
 # Internal raw fields every reader fills (str or None), in this order.
 FIELDS = ("transaction_date", "disclosure_date", "owner", "ticker", "asset_description",
           "asset_type", "type", "amount", "comment", "raw_name", "district",
           "source_bioguide_id", "filing_id", "source_url", "chamber")
-
-
-# --------------------------------------------------------------------------- file access
-def _read_text(path: Path) -> str:
-    """Decode a file: UTF-8 (BOM optional) or UTF-16/32 with a BOM; anything else is an error."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from exc
-    if not data:
-        raise DataError("empty file (0 bytes)", file=str(path))
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        encoding = "utf-32"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        prefix = data[:exc.start].decode(encoding, errors="replace")
-        raise DataError(
-            f"not valid {encoding.replace('-sig', '')} text: byte 0x{data[exc.start]:02x} at line "
-            f"{prefix.count(chr(10)) + 1} (binary file, or another encoding such as latin-1: "
-            f"re-save it as UTF-8)", file=str(path), row=_record_at(prefix)) from exc
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise DataError(f"NUL character at line {text.count(chr(10), 0, nul) + 1}: binary file "
-                        f"or UTF-16 without byte-order mark", file=str(path),
-                        row=_record_at(text[:nul]))
-    return text
-
-
-def _record_at(prefix: str) -> int:
-    """1-based record number of the record that starts or continues at the end of ``prefix``."""
-    stripped = prefix.lstrip()
-    if stripped.startswith(("[", "{")):
-        count, _ = _scan_json_records(stripped)
-        return count + 1
-    lines = prefix.count("\n")
-    return max(lines, 1)  # line 1 is the CSV header
-
-
-def _scan_json_records(text: str) -> tuple[int, str | None]:
-    """Walk a JSON list element by element -> (complete records, error message or None)."""
-    dec = json.JSONDecoder()
-    n, i, k = len(text), 0, 0
-    ws = re.compile(r"\s*")
-    i = ws.match(text, i).end()
-    if i >= n or text[i] != "[":
-        return 0, "top-level value is not a JSON list"
-    i = ws.match(text, i + 1).end()
-    if i < n and text[i] == "]":
-        return 0, None
-    while True:
-        try:
-            _, i = dec.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
-            return k, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
-        k += 1
-        i = ws.match(text, i).end()
-        if i >= n:
-            return k, "unexpected end of file (truncated?)"
-        if text[i] == "]":
-            return k, None
-        if text[i] != ",":
-            return k, f"expected ',' or ']' at character {i}"
-        i = ws.match(text, i + 1).end()
-
-
-def _load_json_list(path: Path, text: str) -> list:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        count, msg = _scan_json_records(text)
-        raise DataError(f"invalid JSON in record {count + 1}: {msg or exc.msg} "
-                        f"(file truncated or corrupt?)", file=str(path), row=count + 1) from exc
-    if not isinstance(data, list):
-        raise DataError(f"top-level JSON value is {type(data).__name__}, expected a list of "
-                        f"records", file=str(path))
-    return data
-
-
-def _dump(obj: object) -> str:
-    try:
-        s = json.dumps(obj, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        s = repr(obj)
-    return s[:RAW_MAX]
-
-
-def _as_text(value: object) -> tuple[str | None, bool]:
-    """JSON value -> (text, ok). Numbers become text; objects and lists are not text."""
-    if value is None or isinstance(value, str):
-        return value, True
-    if isinstance(value, bool):
-        return None, False
-    if isinstance(value, int | float):
-        return str(value), True
-    return None, False
 
 
 # --------------------------------------------------------------------------- row collection
@@ -207,26 +104,11 @@ class _Rows:
                 if field in required:
                     problems.append(f"missing field {key!r}")
                 continue
-            value, ok = _as_text(rec[key])
+            value, ok = tx.json_text(rec[key])
             if not ok:
                 problems.append(f"field {key!r} is not text")
             values[field] = value
         self.add(values, source_row, raw, "; ".join(problems) or None)
-
-
-_UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
-_PDF_ID = re.compile(r"/(\d+)\.pdf$", re.IGNORECASE)
-
-
-def _filing_id_from_url(url: str | None) -> str | None:
-    """Senate eFD uuid (lower-cased) or House PDF number from a source URL."""
-    if not url:
-        return None
-    m = _UUID.search(url)
-    if m:
-        return m.group(1).lower()
-    m = _PDF_ID.search(url.strip())
-    return m.group(1) if m else None
 
 
 # --------------------------------------------------------------------------- normalization
@@ -257,7 +139,7 @@ def _build(rows: _Rows, *, source: str, path: Path, chamber: str | None,
     owners = tx.map_unique(c["owner"], tx.normalize_owner)
     amounts = tx.map_unique(c["amount"], tx.parse_amount)
     tickers = tx.map_unique(c["ticker"], tx.clean_ticker)
-    chambers = tx.map_unique(c["chamber"], _normalize_chamber) if chamber is None \
+    chambers = tx.map_unique(c["chamber"], tx.normalize_chamber) if chamber is None \
         else [(chamber, None)] * n
     names = tx.map_unique(c["raw_name"], tx.display_name)
     for i in range(n):
@@ -312,7 +194,7 @@ def _build(rows: _Rows, *, source: str, path: Path, chamber: str | None,
                    for i in range(n)]
     descriptions = tx.map_unique(desc_raw, tx.clean_text)
     comments = tx.map_unique(c["comment"], tx.clean_text)
-    comments = [_join_comment(comments[i], tickers[i][1]) for i in range(n)]
+    comments = [tx.join_comment(comments[i], tickers[i][1]) for i in range(n)]
     frame = pd.DataFrame({
         "trade_id": ids,
         "politician": names,
@@ -332,11 +214,11 @@ def _build(rows: _Rows, *, source: str, path: Path, chamber: str | None,
         "amount_high": np.array([a[1] for a in amounts], dtype=float),
         "amount_mid": np.array([a[2] for a in amounts], dtype=float),
         "source": source,
-        "source_url": tx.map_unique(c["source_url"], _strip),
+        "source_url": tx.map_unique(c["source_url"], tx.strip_or_none),
         "filing_id": filing,
-        "raw_name": tx.map_unique(c["raw_name"], _clean_raw_name),
-        "district": tx.map_unique(c["district"], lambda v: (_strip(v) or "").upper() or None),
-        "source_bioguide_id": tx.map_unique(c["source_bioguide_id"], _strip),
+        "raw_name": tx.map_unique(c["raw_name"], tx.clean_raw_name),
+        "district": tx.map_unique(c["district"], lambda v: (tx.strip_or_none(v) or "").upper() or None),
+        "source_bioguide_id": tx.map_unique(c["source_bioguide_id"], tx.strip_or_none),
         "comment": comments,
     })
     accepted = coerce_trades(frame.loc[ok])
@@ -345,32 +227,19 @@ def _build(rows: _Rows, *, source: str, path: Path, chamber: str | None,
         "source": source, "file": str(path),
         "source_row": np.array([rows.source_row[i] for i in bad], dtype="int64"),
         "reason": [final[i] for i in bad],
-        "raw": [_dump(rows.raw[i]) for i in bad],
+        "raw": [tx.dump_raw(rows.raw[i]) for i in bad],
     }).astype(REJECT_COLUMNS)
     return ParseResult(source=source, file=str(path), rows_read=n, accepted=accepted,
                        rejects=rejects, empty_filings=empty_filings, duplicates=duplicates,
                        notes=_notes(c, asset_types, tickers, ok))
 
 
-def _strip(value: str | None) -> str | None:
-    return (value.strip() or None) if value is not None else None
 
 
-def _clean_raw_name(value: str | None) -> str | None:
-    return None if value is None else (tx.strip_html(value) or None)
 
 
-def _normalize_chamber(value: str | None) -> tuple[str | None, str | None]:
-    key = (value or "").strip().lower()
-    mapped = {"senate": "senate", "sen": "senate", "house": "house", "rep": "house"}.get(key)
-    return (mapped, None) if mapped else (None, f"unknown chamber {value!r}")
 
 
-def _join_comment(comment: str | None, extra: tuple[str, ...]) -> str | None:
-    if not extra:
-        return comment
-    also = "also: " + ", ".join(extra)
-    return f"{comment}; {also}" if comment else also
 
 
 def _notes(c: dict, asset_types: list, tickers: list, ok: np.ndarray) -> tuple[str, ...]:
@@ -419,7 +288,7 @@ def read_senate_daily_summaries(path: str | Path) -> ParseResult:
         ``date_recieved``; ``source_bioguide_id`` is the file's ``bioguide``.
     """
     path = Path(path)
-    filings = _load_json_list(path, _read_text(path))
+    filings = tx.load_json_list(path, tx.read_text(path))
     rows = _Rows()
     empty = 0
     required = ("transaction_date", "type", "amount")
@@ -440,7 +309,7 @@ def read_senate_daily_summaries(path: str | Path) -> ParseResult:
                            ("office", "office"), ("source_url", "ptr_link"),
                            ("disclosure_date", "date_recieved"),
                            ("source_bioguide_id", "bioguide")):
-            value, ok = _as_text(filing.get(key))
+            value, ok = tx.json_text(filing.get(key))
             if not ok:
                 problems.append(f"filing field {key!r} is not text")
             head[field] = value
@@ -449,8 +318,8 @@ def read_senate_daily_summaries(path: str | Path) -> ParseResult:
         name = " ".join(p.strip() for p in (head.pop("first_name"), head.pop("last_name"))
                         if p and p.strip())
         office = head.pop("office")
-        head["raw_name"] = name or _name_from_office(office)
-        head["filing_id"] = _filing_id_from_url(head["source_url"])
+        head["raw_name"] = name or tx.name_from_office(office)
+        head["filing_id"] = tx.filing_id_from_url(head["source_url"])
         for j, txn in enumerate(txns):
             raw = {"filing": n, "transaction": j + 1, "record": txn}
             before = len(rows.pre)
@@ -462,15 +331,6 @@ def read_senate_daily_summaries(path: str | Path) -> ParseResult:
                   require_disclosure=True, empty_filings=empty)
 
 
-def _name_from_office(office: str | None) -> str | None:
-    """``"Collins, Susan M. (Senator)"`` -> ``"Susan M. Collins"``; bare ``"Senator"`` -> None."""
-    if not office:
-        return None
-    text = re.sub(r"\([^)]*\)", "", office).strip()
-    if "," in text:
-        last, first = (p.strip() for p in text.split(",", 1))
-        text = f"{first} {last}".strip()
-    return text if text and text.lower() != "senator" else None
 
 
 _AGGREGATE_MAPPING = {
@@ -491,12 +351,12 @@ def read_senate_transactions(path: str | Path) -> ParseResult:
     ``source="senate_aggregate"``, ``chamber="senate"``.
     """
     path = Path(path)
-    text = _read_text(path)
+    text = tx.read_text(path)
     if text.lstrip().startswith(("[", "{")):
         rows = _Rows()
         keys = {f: k for f, k in _AGGREGATE_MAPPING.items() if f != "politician"}
         keys["raw_name"] = "senator"
-        for n, rec in enumerate(_load_json_list(path, text), start=1):
+        for n, rec in enumerate(tx.load_json_list(path, text), start=1):
             rows.add_record(rec, keys, ("transaction_date", "type", "amount"), n)
         _fill_filing_ids(rows)
         return _build(rows, source="senate_aggregate", path=path, chamber="senate")
@@ -523,7 +383,7 @@ def read_house_transactions(path: str | Path) -> ParseResult:
     path = Path(path)
     rows = _Rows()
     required = ("transaction_date", "disclosure_date", "type", "amount", "raw_name")
-    for n, rec in enumerate(_load_json_list(path, _read_text(path)), start=1):
+    for n, rec in enumerate(tx.load_json_list(path, tx.read_text(path)), start=1):
         rows.add_record(rec, _HOUSE_KEYS, required, n)
     _fill_filing_ids(rows)
     return _build(rows, source="house", path=path, chamber="house", require_disclosure=True)
@@ -532,7 +392,7 @@ def read_house_transactions(path: str | Path) -> ParseResult:
 def _fill_filing_ids(rows: _Rows) -> None:
     fid, url = rows.cols["filing_id"], rows.cols["source_url"]
     for i, f in enumerate(fid):
-        fid[i] = (f.strip() or None) if f else _filing_id_from_url(url[i])
+        fid[i] = (f.strip() or None) if f else tx.filing_id_from_url(url[i])
 
 
 # canonical name accepted in a mapping -> internal raw field
@@ -587,7 +447,7 @@ def read_trades_csv(path: str | Path, mapping: dict[str, str] | None = None, *,
     """
     path = Path(path)
     formats = (date_format,) if date_format else ("%m/%d/%Y", "%Y-%m-%d")
-    return _read_csv_text(path, _read_text(path), mapping, source=source, chamber=chamber,
+    return _read_csv_text(path, tx.read_text(path), mapping, source=source, chamber=chamber,
                           date_formats=formats)
 
 

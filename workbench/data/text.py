@@ -7,23 +7,32 @@ thousands of rows.
 
 Functions that can refuse a value return ``(value, reason)``: ``reason`` is ``None`` when the
 value is usable and otherwise a short human-readable explanation that ends up in the rejects
-table. Nothing here raises on bad input.
+table; they never raise. The file helpers (:func:`read_text`, :func:`load_json_list`) raise
+:class:`~workbench.exceptions.DataError` naming the file, the record and the reason.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from html.parser import HTMLParser
+from pathlib import Path
+
+from workbench.exceptions import DataError
 
 __all__ = [
     "STOCK_ACT_BRACKETS", "map_unique", "strip_html", "clean_text", "clean_ticker",
     "parse_amount", "parse_date", "normalize_owner", "normalize_side", "classify_asset_type",
-    "display_name",
+    "display_name", "read_text", "load_json_list", "scan_json_records", "record_at",
+    "dump_raw", "json_text", "filing_id_from_url", "strip_or_none", "clean_raw_name",
+    "normalize_chamber", "join_comment", "name_from_office",
 ]
+
+RAW_MAX = 2000  # characters of a rejected record kept in rejects.raw
 
 # Value brackets of the STOCK Act periodic transaction report (lower bound -> upper bound, US$).
 # Used to complete ranges whose upper bound was cut off in the scrape ("$15,001 -").
@@ -335,3 +344,150 @@ def display_name(raw: str | None) -> str | None:
     if not text:
         return None
     return " ".join(_case_word(w) for w in text.split(" "))
+
+
+# --------------------------------------------------------------------------- files
+def read_text(path: Path) -> str:
+    """Decode a file: UTF-8 (BOM optional) or UTF-16/32 with a BOM; anything else is an error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from exc
+    if not data:
+        raise DataError("empty file (0 bytes)", file=str(path))
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        encoding = "utf-32"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        prefix = data[:exc.start].decode(encoding, errors="replace")
+        raise DataError(
+            f"not valid {encoding.replace('-sig', '')} text: byte 0x{data[exc.start]:02x} at line "
+            f"{prefix.count(chr(10)) + 1} (binary file, or another encoding such as latin-1: "
+            f"re-save it as UTF-8)", file=str(path), row=record_at(prefix)) from exc
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise DataError(f"NUL character at line {text.count(chr(10), 0, nul) + 1}: binary file "
+                        f"or UTF-16 without byte-order mark", file=str(path),
+                        row=record_at(text[:nul]))
+    return text
+
+
+def record_at(prefix: str) -> int:
+    """1-based record number of the record that starts or continues at the end of ``prefix``."""
+    stripped = prefix.lstrip()
+    if stripped.startswith(("[", "{")):
+        count, _ = scan_json_records(stripped)
+        return count + 1
+    lines = prefix.count("\n")
+    return max(lines, 1)  # line 1 is the CSV header
+
+
+def scan_json_records(text: str) -> tuple[int, str | None]:
+    """Walk a JSON list element by element -> (complete records, error message or None)."""
+    dec = json.JSONDecoder()
+    n, i, k = len(text), 0, 0
+    ws = re.compile(r"\s*")
+    i = ws.match(text, i).end()
+    if i >= n or text[i] != "[":
+        return 0, "top-level value is not a JSON list"
+    i = ws.match(text, i + 1).end()
+    if i < n and text[i] == "]":
+        return 0, None
+    while True:
+        try:
+            _, i = dec.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            return k, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        k += 1
+        i = ws.match(text, i).end()
+        if i >= n:
+            return k, "unexpected end of file (truncated?)"
+        if text[i] == "]":
+            return k, None
+        if text[i] != ",":
+            return k, f"expected ',' or ']' at character {i}"
+        i = ws.match(text, i + 1).end()
+
+
+def load_json_list(path: Path, text: str) -> list:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        count, msg = scan_json_records(text)
+        raise DataError(f"invalid JSON in record {count + 1}: {msg or exc.msg} "
+                        f"(file truncated or corrupt?)", file=str(path), row=count + 1) from exc
+    if not isinstance(data, list):
+        raise DataError(f"top-level JSON value is {type(data).__name__}, expected a list of "
+                        f"records", file=str(path))
+    return data
+
+
+def dump_raw(obj: object) -> str:
+    try:
+        s = json.dumps(obj, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        s = repr(obj)
+    return s[:RAW_MAX]
+
+
+def json_text(value: object) -> tuple[str | None, bool]:
+    """JSON value -> (text, ok). Numbers become text; objects and lists are not text."""
+    if value is None or isinstance(value, str):
+        return value, True
+    if isinstance(value, bool):
+        return None, False
+    if isinstance(value, int | float):
+        return str(value), True
+    return None, False
+
+
+_UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
+_PDF_ID = re.compile(r"/(\d+)\.pdf$", re.IGNORECASE)
+
+
+def filing_id_from_url(url: str | None) -> str | None:
+    """Senate eFD uuid (lower-cased) or House PDF number from a source URL."""
+    if not url:
+        return None
+    m = _UUID.search(url)
+    if m:
+        return m.group(1).lower()
+    m = _PDF_ID.search(url.strip())
+    return m.group(1) if m else None
+
+
+def strip_or_none(value: str | None) -> str | None:
+    return (value.strip() or None) if value is not None else None
+
+
+def clean_raw_name(value: str | None) -> str | None:
+    return None if value is None else (strip_html(value) or None)
+
+
+def normalize_chamber(value: str | None) -> tuple[str | None, str | None]:
+    key = (value or "").strip().lower()
+    mapped = {"senate": "senate", "sen": "senate", "house": "house", "rep": "house"}.get(key)
+    return (mapped, None) if mapped else (None, f"unknown chamber {value!r}")
+
+
+def join_comment(comment: str | None, extra: tuple[str, ...]) -> str | None:
+    if not extra:
+        return comment
+    also = "also: " + ", ".join(extra)
+    return f"{comment}; {also}" if comment else also
+
+
+def name_from_office(office: str | None) -> str | None:
+    """``"Collins, Susan M. (Senator)"`` -> ``"Susan M. Collins"``; bare ``"Senator"`` -> None."""
+    if not office:
+        return None
+    text = re.sub(r"\([^)]*\)", "", office).strip()
+    if "," in text:
+        last, first = (p.strip() for p in text.split(",", 1))
+        text = f"{first} {last}".strip()
+    return text if text and text.lower() != "senator" else None
