@@ -1,0 +1,14 @@
+"""Factor attribution, calendar-time portfolios, event studies and politician performance."""
+
+from workbench.factors.inputs import entry_sessions, to_returns, to_wide_prices
+from workbench.factors.portfolios import (
+    GroupPortfolios,
+    PortfolioResult,
+    calendar_time_portfolio,
+    group_portfolios,
+)
+
+__all__ = [
+    "entry_sessions", "to_returns", "to_wide_prices", "GroupPortfolios", "PortfolioResult",
+    "calendar_time_portfolio", "group_portfolios",
+]
