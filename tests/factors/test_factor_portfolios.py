@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.factors.naive import naive_calendar_time
+from naive_factors import naive_calendar_time
 from workbench.factors import calendar_time_portfolio, group_portfolios
 
 
