@@ -129,3 +129,217 @@ def test_coverage_empty_table():
     assert np.isnan(cov.resolution_rate) and np.isnan(cov.share_after_deadline)
     assert cov.by_chamber_year.empty and cov.unresolved.empty
     assert "Trades: 0" in cov.to_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# store and ingest on hand-built files
+
+import json  # noqa: E402
+
+import duckdb  # noqa: E402
+
+from workbench.data.store import (  # noqa: E402
+    detect_kind,
+    ingest,
+    load_universe_from_store,
+    open_store,
+    read_table,
+    table_counts,
+    write_universe,
+)
+from workbench.exceptions import DataError, StoreError  # noqa: E402
+
+LEG_HEADER = ("last_name,first_name,middle_name,suffix,nickname,full_name,birthday,gender,type,"
+              "state,district,senate_class,party,bioguide_id")
+
+
+def house_record(i: int, **kw) -> dict:
+    rec = {"transaction_date": f"03/{i + 1:02d}/2021", "disclosure_date": "04/01/2021",
+           "ticker": "AAA", "asset_description": "Aaa Corp - Common Stock",
+           "asset_type": "Stock", "type": "Purchase", "amount": "$1,001 - $15,000",
+           "representative": "Jane Q. Doe", "district": "NJ07", "owner": "Self",
+           "filing_id": "2001", "source_url": "https://example.org/ptr/2001.pdf"}
+    rec.update(kw)
+    return rec
+
+
+def write_files(d):
+    """Small files of every kind; returns name -> path."""
+    d.mkdir(parents=True, exist_ok=True)
+    files = {}
+    recs = [house_record(0), house_record(1, ticker="BBB", type="Sale"),
+            house_record(2, disclosure_date="01/01/2021"),   # disclosure before transaction
+            house_record(3, amount="$15,001 - $50,000")]
+    files["house"] = d / "house.json"
+    files["house"].write_text(json.dumps(recs))
+    files["legislators"] = d / "legislators-current.csv"
+    files["legislators"].write_text(
+        LEG_HEADER + "\nDoe,Jane,Q.,,,Jane Q. Doe,1970-01-01,F,rep,NJ,7,,Democrat,D000001\n"
+        "Roe,Rick,,,,Rick Roe,1960-01-01,M,sen,OH,,1,Republican,R000002\n")
+    files["factors"] = d / "F-F_Research_Data_5_Factors_2x3_daily.CSV"
+    files["factors"].write_text(
+        "This file was created by CMPT_ME_BEME_OP_INV_RETS_DAILY using the 202403 CRSP "
+        "database.\nThe 1-month TBill return is from Ibbotson and Associates, Inc.\n\n"
+        ",Mkt-RF,SMB,HML,RMW,CMA,RF\n20210301,   1.00,    0.50,   -0.25,    0.10,    0.20,"
+        "   0.001\n20210302,   -2.00,    0.00,    0.25,   -0.10,   -0.20,   0.001\n")
+    files["prices"] = d / "AAA.csv"
+    files["prices"].write_text(
+        "timestamp,open,high,low,close,adjusted_close,volume,dividend_amount,split_coefficient\n"
+        "2021-03-02,10,11,9,10.5,10.5,1000,0.0,1.0\n2021-03-01,9,10,8,9.5,9.5,900,0.0,1.0\n"
+        "2021-03-03,10.5,12,10,11,11,1100,0.0,1.0\n")
+    files["securities"] = d / "constituents.csv"
+    files["securities"].write_text("Symbol,Name,Sector\nAAA,Aaa Corp,Industrials\n"
+                                   "BBB,Bbb Inc,Energy\n")
+    return files
+
+
+@pytest.fixture
+def small(tmp_path):
+    files = write_files(tmp_path / "in")
+    store = tmp_path / "store.duckdb"
+    report = ingest(list(files.values()), store)
+    return files, store, report
+
+
+def test_detect_kind(tmp_path):
+    files = write_files(tmp_path)
+    for kind, path in files.items():
+        assert detect_kind(path) == ("trades" if kind == "house" else kind)
+    junk = tmp_path / "notes.txt"
+    junk.write_text("hello")
+    with pytest.raises(DataError, match="notes.txt"):
+        detect_kind(junk)
+
+
+def test_ingest_small_store(small):
+    files, store, report = small
+    f = report.files.set_index("kind")
+    assert set(report.files["status"]) == {"ingested"}
+    assert f.loc["trades", "read"] == 4 and f.loc["trades", "accepted"] == 3
+    assert f.loc["trades", "rejected"] == 1
+    with open_store(store, read_only=True) as con:
+        counts = table_counts(con)
+        assert counts["trades"] == 3 and counts["prices"] == 3 and counts["factors"] == 2
+        assert counts["legislators"] == 2 and counts["securities"] == 2
+        trades = read_table(con, "trades")
+        fac = con.execute('SELECT "Mkt-RF", RF FROM factors ORDER BY date').fetchall()
+    np.testing.assert_allclose(np.array(fac), [[0.01, 0.00001], [-0.02, 0.00001]], atol=1e-12)
+    # resolution ran after ingest: the House member is resolved
+    assert set(trades["bioguide_id"]) == {"D000001"}
+    assert set(trades["party"]) == {"Democrat"}
+
+
+def test_same_file_twice_adds_nothing(small):
+    files, store, _ = small
+    with open_store(store, read_only=True) as con:
+        before = table_counts(con)
+    again = ingest(list(files.values()), store)
+    assert set(again.files["status"]) == {"skipped-duplicate-file"}
+    assert again.files["new_rows"].sum() == 0
+    with open_store(store, read_only=True) as con:
+        after = table_counts(con)
+        statuses = con.execute("SELECT status, count(*) FROM ingests GROUP BY 1 ORDER BY 1")\
+            .fetchall()
+    assert {k: v for k, v in after.items() if k != "ingests"} == \
+        {k: v for k, v in before.items() if k != "ingests"}
+    assert statuses == [("ingested", 5), ("skipped-duplicate-file", 5)]
+
+
+def test_changed_bytes_same_rows_upsert(small, tmp_path):
+    files, store, _ = small
+    # same records, different bytes (pretty-printed): new sha, but rows upsert by key
+    copy = tmp_path / "house_pretty.json"
+    copy.write_text(json.dumps(json.loads(files["house"].read_text()), indent=2))
+    prices = tmp_path / "AAA.csv"
+    prices.write_text(files["prices"].read_text() + "\n")
+    rep = ingest([copy, prices], store)
+    assert list(rep.files["status"]) == ["ingested", "ingested"]
+    assert list(rep.files["new_rows"]) == [0, 0]
+    assert rep.counts_after["trades"] == 3 and rep.counts_after["prices"] == 3
+
+
+def test_rejects_queryable(small):
+    _, store, _ = small
+    with open_store(store, read_only=True) as con:
+        rows = con.execute("SELECT kind, source, reason, source_row, count(*) OVER () "
+                           "FROM rejects WHERE reason LIKE '%disclosure before transaction%'")\
+            .fetchall()
+    assert len(rows) == 1
+    kind, source, _, source_row, _ = rows[0]
+    assert (kind, source, source_row) == ("trades", "house", 3)
+
+
+def test_corrupt_file_rolls_back(small, tmp_path):
+    files, store, _ = small
+    with open_store(store, read_only=True) as con:
+        before = table_counts(con)
+        ingests_before = con.execute("SELECT * FROM ingests ORDER BY ingest_id").df()
+    good = tmp_path / "house2.json"
+    good.write_text(json.dumps([house_record(5, filing_id="2002")]))
+    bad = tmp_path / "broken.json"
+    bad.write_text('[{"transaction_date": "03/01/2021", "representative": "X", ')
+    with pytest.raises(DataError) as err:
+        ingest([good, bad], store)
+    assert "broken.json" in str(err.value)
+    with open_store(store, read_only=True) as con:
+        assert table_counts(con) == before
+        pd.testing.assert_frame_equal(
+            con.execute("SELECT * FROM ingests ORDER BY ingest_id").df(), ingests_before)
+
+
+def test_not_a_store(tmp_path):
+    with pytest.raises(StoreError, match="no store"):
+        open_store(tmp_path / "missing.duckdb", read_only=True)
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    with pytest.raises(StoreError, match="not a workbench store"):
+        open_store(other, read_only=True)
+
+
+def test_universe_roundtrip(universe, tmp_path):
+    path = write_universe(universe, tmp_path / "synth.duckdb")
+    assert (tmp_path / "truth.json").exists()
+    with pytest.raises(StoreError, match="exists"):
+        write_universe(universe, path)
+    back = load_universe_from_store(path)
+    t0 = universe.trades.sort_values("trade_id", ignore_index=True)
+    pd.testing.assert_frame_equal(back.trades, t0, check_dtype=False)
+    p0 = universe.prices.sort_values(["date", "ticker"], ignore_index=True)
+    pd.testing.assert_frame_equal(back.prices, p0.astype(back.prices.dtypes.to_dict()),
+                                  check_dtype=False)
+    pd.testing.assert_frame_equal(back.factors, universe.factors, check_dtype=False,
+                                  check_freq=False, atol=1e-15)
+    assert len(back.options) == len(universe.options)
+    assert len(back.legislators) == len(universe.legislators)
+    assert back.truth is not None and back.truth.seed == universe.truth.seed
+    assert (back.provenance["item"] == "meta.synthetic_seed").any()
+
+
+# ---------------------------------------------------------------------------------------------
+# real data: the two Senate files carry the same trades
+
+
+@pytest.mark.shared
+def test_senate_daily_supersedes_aggregate(shared_path, tmp_path):
+    daily = shared_path("senate/all_daily_summaries.json")
+    agg = shared_path("senate/all_transactions.csv")
+    a = ingest([agg], tmp_path / "a.duckdb")            # aggregate first, then daily
+    b = ingest([daily], tmp_path / "a.duckdb")
+    c = ingest([daily, agg], tmp_path / "b.duckdb")     # both in one call, daily first
+    n_daily = int(c.files.loc[0, "accepted"])
+    with open_store(tmp_path / "a.duckdb", read_only=True) as con1, \
+            open_store(tmp_path / "b.duckdb", read_only=True) as con2:
+        ids1 = set(read_table(con1, "trades")["trade_id"])
+        t2 = read_table(con2, "trades")
+        overlap = con2.execute(
+            "SELECT count(*) FROM trades a JOIN trades d ON a.source_url = d.source_url "
+            "WHERE a.source = 'senate_aggregate' AND d.source = 'senate_daily'").fetchall()
+    assert ids1 == set(t2["trade_id"])                   # order does not matter
+    assert overlap == [(0,)]                             # no filing counted from both files
+    left = t2[t2["source"] == "senate_aggregate"]
+    assert len(t2) == n_daily + len(left)
+    assert len(left) < 20                                # nearly every filing is in both
+    assert b.files.loc[0, "superseded"] == c.files.loc[1, "superseded"] > 7000
+    assert a.files.loc[0, "superseded"] == 0
+    # every trade from a filing both files list has a disclosure date
+    assert t2.loc[t2["source"] == "senate_daily", "disclosure_date"].notna().all()

@@ -116,7 +116,12 @@ class Coverage:
                  table.to_string() if not table.empty else "  (none)", "",
                  f"Resolved to a legislator (bioguide_id): {pct(self.resolution_rate)}",
                  "Price coverage of stock trades: "
-                 + (pct(self.price_coverage) if self.has_prices else "n/a (no prices)"), ""]
+                 + (pct(self.price_coverage) if self.has_prices else "n/a (no prices)")]
+        if self.has_prices and not self.price_coverage_table.empty:
+            by = self.price_coverage_table.groupby("chamber")[["n_stock_trades", "n_covered"]].sum()
+            parts += [f"  {ch}: {pct(r.n_covered / r.n_stock_trades)} of {r.n_stock_trades:,}"
+                      for ch, r in by.iterrows()]
+        parts.append("")
         known = int(self.lag_days.notna().sum())
         parts.append(f"Disclosure lag, calendar days ({known:,} trades with both dates):")
         if known:
