@@ -14,6 +14,7 @@ map to itself.
 from __future__ import annotations
 
 import functools
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -26,17 +27,24 @@ __all__ = [
     "count_sessions",
 ]
 
-# The calendar covers the Fama-French daily history (1963) onward; exchange_calendars'
-# default window (20 years back) would not cover the 1999 AlphaVantage files.
-CALENDAR_START = "1962-01-02"
+# exchange_calendars' default window (20 years back) would not cover the 1999 AlphaVantage
+# files. Before 1970 its XNYS calendar misses the regular holidays (56 weekday closures of
+# 1963-1969 that the Fama-French daily file skips show up as sessions), so dates before 1970
+# raise rather than return wrong sessions. From 1970 to 2024-03 the XNYS sessions equal the
+# trading days of the Fama-French daily file exactly (tested).
+CALENDAR_START = "1970-01-02"
 
 
 @functools.lru_cache(maxsize=1)
 def nyse_calendar():
-    """The cached ``exchange_calendars`` XNYS calendar (1962-01-02 to about a year ahead)."""
+    """The cached ``exchange_calendars`` XNYS calendar (1970-01-02 to about a year ahead)."""
     import exchange_calendars as xc
 
-    return xc.get_calendar("XNYS", start=CALENDAR_START)
+    with warnings.catch_warnings():
+        # exchange_calendars 4.13 trips pandas 3.1 deprecations while building; not ours to fix
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        return xc.get_calendar("XNYS", start=CALENDAR_START)
 
 
 @functools.lru_cache(maxsize=1)
