@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from naive_factors import naive_calendar_time
+
 from workbench.factors import calendar_time_portfolio, group_portfolios
 
 

@@ -1,6 +1,13 @@
 """Factor attribution, calendar-time portfolios, event studies and politician performance."""
 
 from workbench.factors.inputs import entry_sessions, to_returns, to_wide_prices
+from workbench.factors.model import (
+    MODELS,
+    FactorResult,
+    GroupComparison,
+    compare_groups,
+    fit_factor_model,
+)
 from workbench.factors.portfolios import (
     GroupPortfolios,
     PortfolioResult,
@@ -9,6 +16,7 @@ from workbench.factors.portfolios import (
 )
 
 __all__ = [
+    "MODELS", "FactorResult", "GroupComparison", "compare_groups", "fit_factor_model",
     "entry_sessions", "to_returns", "to_wide_prices", "GroupPortfolios", "PortfolioResult",
     "calendar_time_portfolio", "group_portfolios",
 ]
