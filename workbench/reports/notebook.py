@@ -77,7 +77,8 @@ def provenance(universe) -> Provenance:
     frame = getattr(universe, "provenance", None)
     items: list[tuple[str, str]] = []
     if isinstance(frame, pd.DataFrame) and {"item", "value"} <= set(frame.columns):
-        items = [(str(i), str(v)) for i, v in zip(frame["item"], frame["value"], strict=True)]
+        items = [(str(i), str(v)) for i, v in zip(frame["item"], frame["value"], strict=True)
+                 if str(i) != "source"]  # shown once, from Universe.source
     return Provenance(source=str(getattr(universe, "source", "unknown")), items=tuple(items))
 
 

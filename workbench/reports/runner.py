@@ -189,6 +189,17 @@ def make_jobs(notebooks: Iterable[Path], given: Mapping[str, Any], *, kernel_nam
     return jobs
 
 
+def notebook_title(nb: nbformat.NotebookNode, default: str) -> str:
+    """Text of the first markdown ``# heading`` of the notebook, else ``default``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip() or default
+            break
+    return default
+
+
 def _error_text(exc: BaseException) -> str:
     ename = getattr(exc, "ename", None)
     if ename:  # PapermillExecutionError
@@ -243,10 +254,11 @@ def run_report(job: ReportJob) -> ReportOutcome:
                              duration_s=duration, started=started, error=error,
                              provenance=prov, executed=executed_text)
     try:
-        header = header_html(title=job.name, parameters=effective, provenance=prov,
+        title = notebook_title(executed, job.name)
+        header = header_html(title=f"{title} ({job.name})", parameters=effective, provenance=prov,
                              versions=package_versions(), commit=job.commit, started=started,
                              duration_s=duration)
-        page = render_html(executed, title=job.name, header=header, plotlyjs=job.plotlyjs)
+        page = render_html(executed, title=title, header=header, plotlyjs=job.plotlyjs)
     except Exception as exc:  # export failure: same treatment as an execution failure
         return ReportOutcome(name=job.name, status="failed", parameters=effective,
                              duration_s=time.perf_counter() - t0, started=started,
