@@ -271,7 +271,6 @@ def _name_method(given: tuple[str, ...], bracket: tuple[str, ...], g: _Given) ->
         return "last_only"
     f0 = g.first[0] if g.first else ""
     head = given[0]
-    full_tokens = [t for t in given if len(t) > 1]
     middles = {t for t in g.middle if len(t) > 1} | {t for t in g.first[1:] if len(t) > 1}
     if len(head) > 1 and head == f0:
         return "exact"
@@ -279,8 +278,8 @@ def _name_method(given: tuple[str, ...], bracket: tuple[str, ...], g: _Given) ->
         return "nickname"
     if any(t in g.nick for t in bracket if len(t) > 1):
         return "nickname"
-    if len(head) == 1 and f0 and head == f0[0]:
-        rest = [t for t in full_tokens if t not in g.nick and t not in middles]
+    if f0 and head[0] == f0[0] and (len(head) == 1 or len(f0) == 1):
+        rest = [t for t in given[1:] if len(t) > 1 and t not in g.nick and t not in middles]
         return "initials" if not rest else None
     if len(head) > 1 and head in (middles | _equiv(middles)):
         return "middle"
@@ -405,12 +404,16 @@ def _pick(index: _Index, found: dict, chamber, state, district, lo, hi):
         return (b + pd.DateOffset(years=MIN_AGE_YEARS) <= hi
                 and lo <= b + pd.DateOffset(years=MAX_AGE_YEARS))
 
+    def same(i, column, value) -> bool:
+        have = leg.at[i, column]
+        return not pd.isna(have) and have == value
+
     best = max(found[i][1] for i in cands)
     rules = [
         ("age", age_ok if not pd.isna(lo) else None),
-        ("state", (lambda i: leg.at[i, "state"] == state) if state else None),
-        ("district", (lambda i: leg.at[i, "district"] == district) if district else None),
-        ("chamber", (lambda i: leg.at[i, "chamber"] == chamber) if chamber else None),
+        ("state", (lambda i: same(i, "state", state)) if state else None),
+        ("district", (lambda i: same(i, "district", district)) if district else None),
+        ("chamber", (lambda i: same(i, "chamber", chamber)) if chamber else None),
         ("name", lambda i: found[i][1] >= best),
         ("current", lambda i: bool(leg.at[i, "is_current"])),
     ]
@@ -499,12 +502,14 @@ def resolve_legislators(trades: pd.DataFrame, legislators: pd.DataFrame) -> Reso
     key = pd.DataFrame({"raw_name": names, "chamber": col("chamber").astype("string"),
                         "district": col("district").astype("string"),
                         "state_hint": col("state").astype("string"), "when": when})
-    gid = key.groupby(["raw_name", "chamber", "district"], dropna=False, sort=False).ngroup()
-    groups = key.assign(gid=gid.to_numpy()).groupby("gid", sort=True).agg(
-        raw_name=("raw_name", "first"), chamber=("chamber", "first"),
-        district=("district", "first"), n_trades=("raw_name", "size"),
-        lo=("when", "min"), hi=("when", "max"),
-        state_hint=("state_hint", lambda s: s.mode().iloc[0] if s.notna().any() else pd.NA))
+    cols = ["raw_name", "chamber", "district"]
+    gid = key.groupby(cols, dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(gid, return_index=True)[1]
+    by_gid = key.groupby(gid)
+    groups = key.iloc[first][cols].reset_index(drop=True).assign(
+        n_trades=np.bincount(gid, minlength=len(first)) if n else [],
+        lo=by_gid["when"].min().to_numpy(), hi=by_gid["when"].max().to_numpy(),
+        state_hint=by_gid["state_hint"].first().to_numpy())
 
     index = _Index(legislators)
     rows = []
@@ -531,28 +536,23 @@ def resolve_legislators(trades: pd.DataFrame, legislators: pd.DataFrame) -> Reso
                                decided_by=decided_by)
         rows.append(rec)
     res = pd.DataFrame(rows, columns=["gid", "leg_row", "method", "score", "decided_by", "reason"])
-    leg = index.leg
-    hit = res["leg_row"].to_numpy() >= 0
-    res["bioguide_id"] = pd.Series(pd.NA, index=res.index, dtype="string")
-    res["politician"] = pd.Series(pd.NA, index=res.index, dtype="string")
-    res["party"] = pd.Series(pd.NA, index=res.index, dtype="string")
-    res["state"] = pd.Series(pd.NA, index=res.index, dtype="string")
+    leg_row = res["leg_row"].to_numpy(dtype=np.int64)
+    hit = leg_row >= 0
+    filled = {c: np.full(len(res), pd.NA, dtype=object)
+              for c in ("bioguide_id", "politician", "party", "state")}
     if hit.any():
-        rows_hit = leg.iloc[res.loc[hit, "leg_row"].to_numpy()]
-        res.loc[hit, "bioguide_id"] = rows_hit["bioguide_id"].to_numpy()
-        res.loc[hit, "politician"] = [_display(r) for _, r in rows_hit.iterrows()]
-        res.loc[hit, "party"] = rows_hit["party"].to_numpy()
-        res.loc[hit, "state"] = rows_hit["state"].to_numpy()
-    groups = groups.join(res.set_index("gid"))
-
-    per_trade = groups.loc[gid.to_numpy()]
-    resolved = per_trade["leg_row"].to_numpy() >= 0
-    out["bioguide_id"] = pd.array(per_trade["bioguide_id"].to_numpy(), dtype="string")
-    for c in ("politician", "party", "state"):
+        rows_hit = index.leg.iloc[leg_row[hit]]
+        for c in ("bioguide_id", "party", "state"):
+            filled[c][hit] = rows_hit[c].to_numpy(dtype=object, na_value=pd.NA)
+        filled["politician"][hit] = [_display(r) for _, r in rows_hit.iterrows()]
+    groups = groups.assign(**{c: pd.array(v, dtype="string") for c, v in filled.items()},
+                           **res.drop(columns="gid"))
+    resolved = hit[gid] if n else np.zeros(0, dtype=bool)
+    for c, v in filled.items():
         base = col(c).astype("string").to_numpy(dtype=object, na_value=pd.NA)
-        out[c] = pd.array(np.where(resolved, per_trade[c].to_numpy(dtype=object), base),
+        out[c] = pd.array(v[gid] if c == "bioguide_id" else np.where(resolved, v[gid], base),
                           dtype="string")
-    by_name = groups.reset_index(drop=True)[
+    by_name = groups[
         ["raw_name", "chamber", "district", "n_trades", "bioguide_id", "politician", "method",
          "score", "decided_by"]]
     unmatched = groups.loc[~(groups["leg_row"] >= 0),
