@@ -184,7 +184,7 @@ def read_option_chain(path: str | Path, *, ticker: str | None = None,
     flag(both & (typ_col != occ["option_type"]),
          "option type column (" + typ_col.fillna("") + ") disagrees with contract symbol ("
          + occ["option_type"].fillna("") + ")")
-    friday_of_saturday = (occ["expiration"].dt.dayofweek == 5) & (
+    friday_of_saturday = (occ["expiration"].dt.day_of_week == 5) & (
         exp_col == occ["expiration"] - pd.Timedelta(days=1))
     both = exp_col.notna() & occ["expiration"].notna()
     flag(both & (exp_col != occ["expiration"]) & ~friday_of_saturday,
