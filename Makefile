@@ -1,0 +1,38 @@
+# The two set-up commands are `make reports` and `make test`; both install on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Parallel test workers (pytest-xdist); CI machines have 2 cores.
+TEST_WORKERS ?= 2
+
+.PHONY: help install test test-fast reports lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the workbench with its dev tools (torch pinned by constraints.txt)
+
+test: install ## run the whole suite (installs chromium for the browser test if absent)
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+test-fast: install ## the suite without notebook execution and browser tests
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not notebooks"
+
+reports: install ## build every report on the embedded synthetic default into reports/
+	$(BIN)/workbench reports build
+
+lint: install ## ruff over the package, tests and benchmarks
+	$(BIN)/ruff check workbench tests benchmarks
+
+bench: install ## run the benchmarks (see benchmarks/RESULTS.md)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean: ## remove the virtualenv, caches and generated reports
+	rm -rf $(VENV) .pytest_cache .ruff_cache reports/*.html reports/plotly.min.js
