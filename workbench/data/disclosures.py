@@ -47,9 +47,11 @@ Conventions (documented decisions)
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from collections import Counter
 from collections.abc import Callable
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -74,191 +76,223 @@ FIELDS = ("transaction_date", "disclosure_date", "owner", "ticker", "asset_descr
 
 
 # --------------------------------------------------------------------------- row collection
+_MISSING = object()
+
+
 class _Rows:
-    """Column-wise accumulator of raw rows (str or None), one pre-reason per row."""
+    """Column-wise accumulator of raw rows (str or None) with sparse pre-validation reasons."""
 
     def __init__(self) -> None:
         self.cols: dict[str, list] = {f: [] for f in FIELDS}
         self.source_row: list[int] = []
         self.raw: list[object] = []  # the raw record; dumped to text only for rejects
-        self.pre: list[str | None] = []
+        self.pre: dict[int, str] = {}
+        self.detail: dict[int, int] | None = None  # transaction number within its filing
+
+    def describe(self, i: int) -> str:
+        """Raw text of row ``i`` for the rejects table (with its place in the filing)."""
+        j = None if self.detail is None else self.detail.get(i)
+        raw = self.raw[i] if j is None else {"filing": self.source_row[i], "transaction": j,
+                                             "record": self.raw[i]}
+        return tx.dump_raw(raw)
+
+    def __len__(self) -> int:
+        return len(self.source_row)
 
     def add(self, values: dict, source_row: int, raw: object, reason: str | None = None) -> None:
+        """Append one row (``values``: field -> text)."""
+        if reason:
+            self.pre[len(self)] = reason
         for f in FIELDS:
             self.cols[f].append(values.get(f))
         self.source_row.append(source_row)
         self.raw.append(raw)
-        self.pre.append(reason)
 
-    def add_record(self, rec: object, keys: dict[str, str], required: tuple[str, ...],
-                   source_row: int, extra: dict | None = None, raw: object = None) -> None:
-        """Add a JSON record, mapping ``field -> json key``; missing/non-text keys -> reason."""
-        raw = rec if raw is None else raw
-        if not isinstance(rec, dict):
-            self.add({}, source_row, raw, f"record is a JSON {type(rec).__name__}, not an object")
-            return
-        values = dict(extra or {})
-        problems = []
-        for field, key in keys.items():
-            if key not in rec:
-                if field in required:
-                    problems.append(f"missing field {key!r}")
-                continue
-            value, ok = tx.json_text(rec[key])
-            if not ok:
-                problems.append(f"field {key!r} is not text")
-            values[field] = value
-        self.add(values, source_row, raw, "; ".join(problems) or None)
+    def extend_records(self, records: list, keys: dict[str, str], required: tuple[str, ...],
+                       source_rows: list[int], extra: dict[str, list] | None = None) -> None:
+        """Append JSON records column by column (``keys``: field -> JSON key).
+
+        Missing required keys, non-object records and non-text values become pre-reasons.
+        """
+        start, m = len(self), len(records)
+        problems: dict[int, list[str]] = {}
+        objects = records
+        nondict = [i for i, r in enumerate(records) if r.__class__ is not dict]
+        if nondict:
+            objects = list(records)
+            for i in nondict:
+                problems[i] = [f"record is a JSON {tx.json_type(records[i])}, not an object"]
+                objects[i] = {}
+        for field in FIELDS:
+            if field in keys:
+                key = keys[field]
+                try:
+                    col = list(map(itemgetter(key), objects))
+                except KeyError:
+                    col = [r.get(key, _MISSING) for r in objects]
+                if set(map(type, col)) <= {str, type(None)}:
+                    pass  # the common case: every value is text or null
+                else:
+                    for i in [i for i, v in enumerate(col) if v.__class__ is not str]:
+                        v = col[i]
+                        if v is _MISSING:
+                            col[i] = None
+                            if field in required and i not in problems:
+                                problems.setdefault(i, []).append(f"missing field {key!r}")
+                            continue
+                        col[i], ok = tx.json_text(v)
+                        if not ok:
+                            problems.setdefault(i, []).append(f"field {key!r} is not text")
+            elif extra is not None and field in extra:
+                col = extra[field]
+            else:
+                col = [None] * m
+            self.cols[field].extend(col)
+        self.source_row.extend(source_rows)
+        self.raw.extend(records)
+        for i, p in problems.items():
+            self.pre[start + i] = "; ".join(p)
 
 
 # --------------------------------------------------------------------------- normalization
-def _dates(values: list, formats: tuple[str, ...]) -> tuple[np.ndarray, list]:
-    parsed = tx.map_unique(values, lambda v: tx.parse_date(v, formats))
-    stamps = pd.to_datetime(pd.Series([p[0] for p in parsed], dtype=object)).to_numpy(
-        dtype="datetime64[ns]")
-    return stamps, [p[1] for p in parsed]
+def _given(values: np.ndarray) -> np.ndarray:
+    """True where an object array holds something other than None."""
+    return np.not_equal(values, None)
+
+
+def _dates(values: list, formats: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    stamp, why = tx.map_unique(values, lambda v: tx.parse_date(v, formats), parts=2)
+    return pd.to_datetime(pd.Series(stamp, dtype=object)).to_numpy(dtype="datetime64[ns]"), why
+
+
+def _trade_ids(source: str, keys: list, position: np.ndarray) -> list[str]:
+    """``make_trade_id(source, key, position)`` for every row, inlined for speed (the tests
+    check equality with :func:`~workbench.data.schema.make_trade_id`)."""
+    sha = hashlib.sha256
+    return [sha(f"{source}\x1f{k}\x1f{p}".encode()).hexdigest()[:16]
+            for k, p in zip(keys, position.tolist(), strict=True)]
 
 
 def _build(rows: _Rows, *, source: str, path: Path, chamber: str | None,
            date_formats: tuple[str, ...] = ("%m/%d/%Y",), require_disclosure: bool = False,
            empty_filings: int = 0) -> ParseResult:
-    """Clean, validate and assemble collected raw rows into a ParseResult."""
-    c = rows.cols
-    n = len(rows.source_row)
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    """Clean, validate and assemble collected raw rows into a ParseResult (vectorized)."""
+    c, n = rows.cols, len(rows)
+    reasons: dict[int, list[str]] = {}
 
-    def flag(i: int, reason: str | None) -> None:
-        if reason:
-            reasons[i].append(reason)
+    def flag(mask: np.ndarray, reason: Callable[[int], str] | np.ndarray) -> None:
+        for i in np.flatnonzero(mask).tolist():
+            reasons.setdefault(i, []).append(reason(i) if callable(reason) else reason[i])
 
     tdate, tbad = _dates(c["transaction_date"], date_formats)
     ddate, dbad = _dates(c["disclosure_date"], date_formats)
+    flag(_given(tbad), tbad)
+    flag(_given(dbad), dbad)
+    flag(np.isnat(tdate) & ~_given(tbad), lambda i: "missing transaction date")
+    if require_disclosure:
+        flag(np.isnat(ddate) & ~_given(dbad), lambda i: "missing disclosure date")
     today = np.datetime64(pd.Timestamp.now().normalize().to_datetime64())
     lo_limit = np.datetime64(MIN_TRADE_DATE.to_datetime64())
-    sides = tx.map_unique(c["type"], tx.normalize_side)
-    owners = tx.map_unique(c["owner"], tx.normalize_owner)
-    amounts = tx.map_unique(c["amount"], tx.parse_amount)
-    tickers = tx.map_unique(c["ticker"], tx.clean_ticker)
-    chambers = tx.map_unique(c["chamber"], tx.normalize_chamber) if chamber is None \
-        else [(chamber, None)] * n
-    names = tx.map_unique(c["raw_name"], tx.display_name)
-    for i in range(n):
-        flag(i, tbad[i])
-        flag(i, dbad[i])
-        if np.isnat(tdate[i]) and not tbad[i]:
-            flag(i, "missing transaction date")
-        if require_disclosure and np.isnat(ddate[i]) and not dbad[i]:
-            flag(i, "missing disclosure date")
-        for label, d in (("transaction", tdate[i]), ("disclosure", ddate[i])):
-            if not np.isnat(d):
-                if d < lo_limit:
-                    flag(i, f"{label} date {str(d)[:10]} before {str(lo_limit)[:10]} "
-                            f"(predates the STOCK Act)")
-                elif d > today:
-                    flag(i, f"{label} date {str(d)[:10]} is in the future")
-        if not np.isnat(tdate[i]) and not np.isnat(ddate[i]) and ddate[i] < tdate[i]:
-            flag(i, "disclosure before transaction")
-        if (c["asset_type"][i] or "").strip().lower() == "pdf disclosed filing":
-            flag(i, "paper filing (scanned PDF): no transaction detail")
-        else:
-            flag(i, sides[i][2])
-        flag(i, owners[i][1])
-        flag(i, amounts[i][3])
-        flag(i, tickers[i][2])
-        flag(i, chambers[i][1])
-        if names[i] is None:
-            flag(i, "missing politician name")
+    for label, d in (("transaction", tdate), ("disclosure", ddate)):
+        flag(d < lo_limit, lambda i, d=d, label=label: (
+            f"{label} date {str(d[i])[:10]} before {str(lo_limit)[:10]} (predates the STOCK Act)"))
+        flag(d > today, lambda i, d=d, label=label: f"{label} date {str(d[i])[:10]} is in the future")
+    flag(ddate < tdate, lambda i: "disclosure before transaction")
 
-    final = [rows.pre[i] or ("; ".join(reasons[i]) if reasons[i] else None) for i in range(n)]
-    ok = np.array([r is None for r in final], dtype=bool)
+    paper = tx.map_unique(
+        c["asset_type"], lambda v: (v or "").strip().lower() == "pdf disclosed filing").astype(bool)
+    flag(paper, lambda i: "paper filing (scanned PDF): no transaction detail")
+    side, partial, why = tx.map_unique(c["type"], tx.normalize_side, parts=3)
+    flag(_given(why) & ~paper, why)
+    owner, why = tx.map_unique(c["owner"], tx.normalize_owner, parts=2)
+    flag(_given(why), why)
+    low, high, mid, why = tx.map_unique(c["amount"], tx.parse_amount, parts=4)
+    flag(_given(why), why)
+    ticker, extra, why = tx.map_unique(c["ticker"], tx.clean_ticker, parts=3)
+    flag(_given(why), why)
+    if chamber is None:
+        chambers, why = tx.map_unique(c["chamber"], tx.normalize_chamber, parts=2)
+        flag(_given(why), why)
+    else:
+        chambers = chamber
+    names = tx.map_unique(c["raw_name"], tx.display_name)
+    flag(~_given(names), lambda i: "missing politician name")
+
+    final: dict[int, str] = {i: "; ".join(r) for i, r in reasons.items()}
+    final.update(rows.pre)  # a record that could not be read: its own problem says why
+    ok = np.ones(n, dtype=bool)
+    ok[list(final)] = False
 
     # Stable ids: position of each row among rows of its filing (or of identical raw rows).
     filing = c["filing_id"]
-    keys = [filing[i] if filing[i] else "#" + make_trade_id(*(c[f][i] for f in FIELDS))
-            for i in range(n)]
-    seen: Counter = Counter()
-    ids = []
-    for k in keys:
-        ids.append(make_trade_id(source, k, seen[k]))
-        seen[k] += 1
-    dup_seen: set = set()
+    keys = list(filing)
+    for i in [i for i, f in enumerate(filing) if not f]:
+        keys[i] = "#" + make_trade_id(*(c[f][i] for f in FIELDS))
+    position = pd.Series(keys, dtype=object).groupby(keys, sort=False).cumcount().to_numpy()
+    seen: set = set()
     duplicates = 0
-    for i in np.flatnonzero(ok):
-        sig = (keys[i],) + tuple(c[f][i] for f in FIELDS)
-        if sig in dup_seen:
-            duplicates += 1
-        dup_seen.add(sig)
+    for sig in compress(zip(keys, *(c[f] for f in FIELDS), strict=True), ok.tolist()):
+        duplicates += sig in seen
+        seen.add(sig)
 
-    desc_raw = c["asset_description"]
-    asset_types = [tx.classify_asset_type(c["asset_type"][i], desc_raw[i], tickers[i][0] is not None)
-                   for i in range(n)]
-    descriptions = tx.map_unique(desc_raw, tx.clean_text)
-    comments = tx.map_unique(c["comment"], tx.clean_text)
-    comments = [tx.join_comment(comments[i], tickers[i][1]) for i in range(n)]
+    has_ticker = _given(ticker)
+    asset_type = _classify(c["asset_type"], c["asset_description"], has_ticker)
+    comment = tx.map_unique(c["comment"], tx.clean_text)
+    has_extra = _given(extra)
+    for i in np.flatnonzero(has_extra).tolist():
+        comment[i] = tx.join_comment(comment[i], extra[i])
     frame = pd.DataFrame({
-        "trade_id": ids,
-        "politician": names,
-        "bioguide_id": None,
-        "chamber": [ch[0] for ch in chambers],
-        "party": None,
-        "state": None,
-        "owner": [o[0] for o in owners],
-        "ticker": [t[0] for t in tickers],
-        "asset_description": descriptions,
-        "asset_type": asset_types,
-        "side": [s[0] for s in sides],
-        "is_partial": [s[1] for s in sides],
-        "transaction_date": tdate,
-        "disclosure_date": ddate,
-        "amount_low": np.array([a[0] for a in amounts], dtype=float),
-        "amount_high": np.array([a[1] for a in amounts], dtype=float),
-        "amount_mid": np.array([a[2] for a in amounts], dtype=float),
-        "source": source,
-        "source_url": tx.map_unique(c["source_url"], tx.strip_or_none),
-        "filing_id": filing,
+        "trade_id": _trade_ids(source, keys, position), "politician": names,
+        "bioguide_id": None, "chamber": chambers, "party": None, "state": None,
+        "owner": owner, "ticker": ticker,
+        "asset_description": tx.map_unique(c["asset_description"], tx.clean_text),
+        "asset_type": asset_type, "side": side, "is_partial": partial.astype(bool),
+        "transaction_date": tdate, "disclosure_date": ddate,
+        "amount_low": low.astype(float), "amount_high": high.astype(float),
+        "amount_mid": mid.astype(float),
+        "source": source, "source_url": tx.map_unique(c["source_url"], tx.strip_or_none),
+        "filing_id": tx.map_unique(filing, tx.strip_or_none),
         "raw_name": tx.map_unique(c["raw_name"], tx.clean_raw_name),
-        "district": tx.map_unique(c["district"], lambda v: (tx.strip_or_none(v) or "").upper() or None),
+        "district": tx.map_unique(c["district"], lambda v: (v or "").strip().upper() or None),
         "source_bioguide_id": tx.map_unique(c["source_bioguide_id"], tx.strip_or_none),
-        "comment": comments,
+        "comment": comment,
     })
     accepted = coerce_trades(frame.loc[ok])
-    bad = np.flatnonzero(~ok)
+    bad = np.flatnonzero(~ok).tolist()
     rejects = pd.DataFrame({
         "source": source, "file": str(path),
         "source_row": np.array([rows.source_row[i] for i in bad], dtype="int64"),
         "reason": [final[i] for i in bad],
-        "raw": [tx.dump_raw(rows.raw[i]) for i in bad],
+        "raw": [rows.describe(i) for i in bad],
     }).astype(REJECT_COLUMNS)
+    notes = _notes(c["asset_type"], c["amount"], asset_type, has_ticker, has_extra, ok)
     return ParseResult(source=source, file=str(path), rows_read=n, accepted=accepted,
                        rejects=rejects, empty_filings=empty_filings, duplicates=duplicates,
-                       notes=_notes(c, asset_types, tickers, ok))
+                       notes=notes)
 
 
+def _classify(labels: list, descriptions: list, has_ticker: np.ndarray) -> np.ndarray:
+    """:func:`~workbench.data.text.classify_asset_type` once per distinct input triple."""
+    return tx.map_unique(zip(labels, descriptions, has_ticker.tolist(), strict=True),
+                         lambda a: tx.classify_asset_type(*a))
 
 
-
-
-
-
-
-
-def _notes(c: dict, asset_types: list, tickers: list, ok: np.ndarray) -> tuple[str, ...]:
+def _notes(labels: list, amounts: list, asset_type: np.ndarray, has_ticker: np.ndarray,
+           has_extra: np.ndarray, ok: np.ndarray) -> tuple[str, ...]:
     """Counts of the cleaning decisions taken on accepted rows (for summaries and audits)."""
-    changed: Counter = Counter()
-    multi = truncated = 0
-    for i in np.flatnonzero(ok):
-        label = (c["asset_type"][i] or "").strip()
-        direct = tx.classify_asset_type(label, "", tickers[i][0] is not None)
-        if asset_types[i] != direct:
-            changed[(label or "(blank)", asset_types[i])] += 1
-        multi += bool(tickers[i][1])
-        truncated += (c["amount"][i] or "").rstrip().endswith("-")
-    notes = [f"asset_type {label!r} -> {new} by description: {k} rows"
-             for (label, new), k in sorted(changed.items())]
+    direct = _classify(labels, [""] * len(labels), has_ticker)
+    label = tx.map_unique(labels, lambda v: (v or "").strip() or "(blank)")
+    frame = pd.DataFrame({"label": label, "new": asset_type, "direct": direct}).loc[ok]
+    changed = frame[frame["new"] != frame["direct"]].value_counts(["label", "new"]).sort_index()
+    notes = [f"asset_type {lab!r} -> {new} by description: {k} rows"
+             for (lab, new), k in changed.items()]
+    multi = int((has_extra & ok).sum())
     if multi:
         notes.append(f"multi-ticker cells (first kept, others in comment): {multi} rows")
-    if truncated:
-        notes.append(f"truncated amount ranges completed from STOCK Act brackets: {truncated} rows")
+    cut = tx.map_unique(amounts, lambda v: (v or "").rstrip().endswith("-")).astype(bool) & ok
+    if cut.any():
+        notes.append(f"truncated amount ranges completed from STOCK Act brackets: "
+                     f"{int(cut.sum())} rows")
     return tuple(notes)
 
 
@@ -292,45 +326,71 @@ def read_senate_daily_summaries(path: str | Path) -> ParseResult:
     rows = _Rows()
     empty = 0
     required = ("transaction_date", "type", "amount")
+    txns_all: list = []
+    owner: list[int] = []  # index into heads of each transaction
+    heads: list[dict] = []
+    broken: list[tuple[int, object, str]] = []
     for n, filing in enumerate(filings, start=1):
-        if not isinstance(filing, dict):
-            rows.add({}, n, filing, f"filing is a JSON {type(filing).__name__}, not an object")
+        if filing.__class__ is not dict:
+            broken.append((n, filing, f"filing is a JSON {tx.json_type(filing)}, not an object"))
             continue
         txns = filing.get("transactions")
-        if not isinstance(txns, list):
-            rows.add({}, n, {k: v for k, v in filing.items() if k != "transactions"},
-                     "filing has no 'transactions' list")
+        if txns.__class__ is not list:
+            broken.append((n, {k: v for k, v in filing.items() if k != "transactions"},
+                           "filing has no 'transactions' list"))
             continue
         if not txns:
             empty += 1
             continue
-        head, problems = {}, []
-        for field, key in (("first_name", "first_name"), ("last_name", "last_name"),
-                           ("office", "office"), ("source_url", "ptr_link"),
-                           ("disclosure_date", "date_recieved"),
-                           ("source_bioguide_id", "bioguide")):
-            value, ok = tx.json_text(filing.get(key))
-            if not ok:
-                problems.append(f"filing field {key!r} is not text")
-            head[field] = value
-        if "date_recieved" not in filing:
-            problems.append("filing lacks 'date_recieved' (disclosure date)")
-        name = " ".join(p.strip() for p in (head.pop("first_name"), head.pop("last_name"))
-                        if p and p.strip())
-        office = head.pop("office")
-        head["raw_name"] = name or tx.name_from_office(office)
-        head["filing_id"] = tx.filing_id_from_url(head["source_url"])
-        for j, txn in enumerate(txns):
-            raw = {"filing": n, "transaction": j + 1, "record": txn}
-            before = len(rows.pre)
-            rows.add_record(txn, _TXN_KEYS, required, n, extra=head, raw=raw)
-            if problems:
-                rows.pre[before] = "; ".join(problems + ([rows.pre[before]]
-                                                         if rows.pre[before] else []))
+        heads.append(_filing_head(n, filing))
+        owner.extend([len(heads) - 1] * len(txns))
+        txns_all.extend(txns)
+    position = _positions(owner)
+    extra = {f: [heads[k][f] for k in owner]
+             for f in ("raw_name", "source_url", "disclosure_date", "source_bioguide_id",
+                       "filing_id")}
+    numbers = [heads[k]["n"] for k in owner]
+    start = len(rows)
+    rows.extend_records(txns_all, _TXN_KEYS, required, numbers, extra=extra)
+    rows.detail = dict.fromkeys(range(start)) | dict(enumerate(position, start))
+    for i, k in enumerate(owner):
+        if heads[k]["problems"]:
+            rows.pre[start + i] = "; ".join([heads[k]["problems"]] + (
+                [rows.pre[start + i]] if start + i in rows.pre else []))
+    for n, raw, reason in broken:
+        rows.add({}, n, raw, reason)
     return _build(rows, source="senate_daily", path=path, chamber="senate",
                   require_disclosure=True, empty_filings=empty)
 
 
+def _positions(owner: list[int]) -> list[int]:
+    """1-based position of each element within its run of equal owners."""
+    out, prev, k = [], None, 0
+    for o in owner:
+        k = k + 1 if o == prev else 1
+        prev = o
+        out.append(k)
+    return out
+
+
+def _filing_head(n: int, filing: dict) -> dict:
+    """Filing-level fields shared by its transactions, with the problems found in them."""
+    head, problems = {"n": n}, []
+    for field, key in (("first_name", "first_name"), ("last_name", "last_name"),
+                       ("office", "office"), ("source_url", "ptr_link"),
+                       ("disclosure_date", "date_recieved"), ("source_bioguide_id", "bioguide")):
+        value, ok = tx.json_text(filing.get(key))
+        if not ok:
+            problems.append(f"filing field {key!r} is not text")
+        head[field] = value
+    if "date_recieved" not in filing:
+        problems.append("filing lacks 'date_recieved' (disclosure date)")
+    name = " ".join(p.strip() for p in (head.pop("first_name"), head.pop("last_name"))
+                    if p and p.strip())
+    head["raw_name"] = name or tx.name_from_office(head.pop("office"))
+    head["filing_id"] = tx.filing_id_from_url(head["source_url"])
+    head["problems"] = "; ".join(problems)
+    return head
 
 
 _AGGREGATE_MAPPING = {
@@ -356,8 +416,9 @@ def read_senate_transactions(path: str | Path) -> ParseResult:
         rows = _Rows()
         keys = {f: k for f, k in _AGGREGATE_MAPPING.items() if f != "politician"}
         keys["raw_name"] = "senator"
-        for n, rec in enumerate(tx.load_json_list(path, text), start=1):
-            rows.add_record(rec, keys, ("transaction_date", "type", "amount"), n)
+        records = tx.load_json_list(path, text)
+        rows.extend_records(records, keys, ("transaction_date", "type", "amount"),
+                            list(range(1, len(records) + 1)))
         _fill_filing_ids(rows)
         return _build(rows, source="senate_aggregate", path=path, chamber="senate")
     return _read_csv_text(path, text, _AGGREGATE_MAPPING, source="senate_aggregate",
@@ -383,16 +444,16 @@ def read_house_transactions(path: str | Path) -> ParseResult:
     path = Path(path)
     rows = _Rows()
     required = ("transaction_date", "disclosure_date", "type", "amount", "raw_name")
-    for n, rec in enumerate(tx.load_json_list(path, tx.read_text(path)), start=1):
-        rows.add_record(rec, _HOUSE_KEYS, required, n)
+    records = tx.load_json_list(path, tx.read_text(path))
+    rows.extend_records(records, _HOUSE_KEYS, required, list(range(1, len(records) + 1)))
     _fill_filing_ids(rows)
     return _build(rows, source="house", path=path, chamber="house", require_disclosure=True)
 
 
 def _fill_filing_ids(rows: _Rows) -> None:
     fid, url = rows.cols["filing_id"], rows.cols["source_url"]
-    for i, f in enumerate(fid):
-        fid[i] = (f.strip() or None) if f else tx.filing_id_from_url(url[i])
+    for i in [i for i, f in enumerate(fid) if not f or f != f.strip()]:
+        fid[i] = (fid[i].strip() or None) if fid[i] else tx.filing_id_from_url(url[i])
 
 
 # canonical name accepted in a mapping -> internal raw field
@@ -478,28 +539,34 @@ def _read_csv_text(path: Path, text: str, mapping: dict[str, str] | None, *, sou
     required = [f for f in ("transaction_date", "type", "raw_name") if f not in index]
     if "amount" not in index and "amount_low" not in index:
         required.append("amount")
-    rows = _Rows()
-    width = len(header)
-    n = 0
+    records: list[list[str]] = []
     try:
         for record in reader:
-            if not record or (len(record) == 1 and not record[0].strip()):
-                continue  # blank line: not a record
-            n += 1
-            if len(record) != width:
-                rows.add({}, n, record, f"expected {width} fields, found {len(record)}")
-                continue
-            values = {f: record[j] for f, j in index.items()}
-            if "amount" not in values and ("amount_low" in values or "amount_high" in values):
-                lo = (values.pop("amount_low", "") or "").strip()
-                hi = (values.pop("amount_high", "") or "").strip()
-                values["amount"] = f"{lo} - {hi}" if lo and hi else (lo or hi or None)
-            if chamber is not None:
-                values.pop("chamber", None)
-            reason = "; ".join(f"missing column {f!r}" for f in required) or None
-            rows.add(values, n, record, reason)
+            if record and (len(record) > 1 or record[0].strip()):  # blank line: not a record
+                records.append(record)
     except csv.Error as exc:
-        raise DataError(f"malformed CSV: {exc}", file=str(path), row=n + 1) from exc
+        raise DataError(f"malformed CSV: {exc}", file=str(path), row=len(records) + 1) from exc
+    width, m = len(header), len(records)
+    pre = {i: f"expected {width} fields, found {len(r)}"
+           for i, r in enumerate(records) if len(r) != width}
+    missing = "; ".join(f"missing column {f!r}" for f in required)
+    if missing:
+        pre = {i: pre.get(i, missing) for i in range(m)}
+    cells = [[""] * width if i in pre else r for i, r in enumerate(records)] if pre else records
+    cols = {f: [r[j] for r in cells] for f, j in index.items()}
+    if "amount" not in cols and ("amount_low" in cols or "amount_high" in cols):
+        lows, highs = cols.pop("amount_low", [""] * m), cols.pop("amount_high", [""] * m)
+        cols["amount"] = [f"{lo.strip()} - {hi.strip()}" if lo.strip() and hi.strip()
+                          else (lo.strip() or hi.strip() or None)
+                          for lo, hi in zip(lows, highs, strict=True)]
+    if chamber is not None:
+        cols.pop("chamber", None)
+    rows = _Rows()
+    for f in FIELDS:
+        rows.cols[f] = cols.get(f, [None] * m)
+    rows.source_row = list(range(1, m + 1))
+    rows.raw = records
+    rows.pre = pre
     _fill_filing_ids(rows)
     return _build(rows, source=source, path=path, chamber=chamber, date_formats=date_formats)
 
