@@ -3,6 +3,7 @@ process is killed (SIGKILL) in the middle of it."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import os
@@ -141,8 +142,12 @@ def test_synth_command(universe, tmp_path, monkeypatch, capsys):
     import workbench.data.synthetic as synthetic
     from workbench.data.store import load_universe_from_store
 
-    # reuse the session universe (same seed) rather than generating it a second time
-    monkeypatch.setattr(synthetic, "generate_universe", lambda seed: universe)
+    # reuse the session universe (same seed) rather than generating it a second time, cut
+    # to a few tickers: the full write is covered by test_store.test_universe_roundtrip
+    keep = universe.prices["ticker"].isin(universe.prices["ticker"].unique()[:3])
+    small = dataclasses.replace(universe, prices=universe.prices[keep],
+                                options=universe.options.head(100))
+    monkeypatch.setattr(synthetic, "generate_universe", lambda seed: small)
     out = tmp_path / "synth.duckdb"
     assert main(["data", "synth", "--seed", str(universe.truth.seed), "--out", str(out)]) == 0
     assert (tmp_path / "truth.json").exists()

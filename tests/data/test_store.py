@@ -135,6 +135,7 @@ def test_coverage_empty_table():
 # store and ingest on hand-built files
 
 import json  # noqa: E402
+import shutil  # noqa: E402
 
 import duckdb  # noqa: E402
 
@@ -193,12 +194,22 @@ def write_files(d):
     return files
 
 
-@pytest.fixture
-def small(tmp_path):
-    files = write_files(tmp_path / "in")
-    store = tmp_path / "store.duckdb"
+@pytest.fixture(scope="module")
+def small_built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("small")
+    files = write_files(root / "in")
+    store = root / "store.duckdb"
     report = ingest(list(files.values()), store)
     return files, store, report
+
+
+@pytest.fixture
+def small(small_built, tmp_path):
+    """The small store, built once per module, copied for each test (tests modify it)."""
+    files, store, report = small_built
+    copy = tmp_path / "store.duckdb"
+    shutil.copyfile(store, copy)
+    return files, copy, report
 
 
 def test_detect_kind(tmp_path):
