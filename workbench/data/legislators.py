@@ -36,39 +36,31 @@ REQUIRED_COLUMNS = ("bioguide_id", "last_name", "first_name", "type", "state")
 CHAMBER_OF_TYPE = {"sen": "senate", "rep": "house"}
 MIN_AGE_YEARS, MAX_AGE_YEARS = 25, 100
 
-# Groups of interchangeable given names. A name matches another when both sit in one group
-# (one step only: groups are not merged transitively, so Ted~Edward and Ted~Rafael do not
-# make Edward~Rafael).
-NICKNAMES: tuple[tuple[str, ...], ...] = (
-    ("ted", "rafael"), ("ted", "edward", "ed", "eddie"), ("ted", "theodore", "teddy"),
-    ("tom", "thom", "thomas", "tommy"), ("bill", "william", "will", "billy", "willy", "liam"),
-    ("mike", "michael", "mick", "mickey"), ("jim", "james", "jimmy", "jamie"),
-    ("dick", "richard", "rick", "rich", "richie", "ricky"), ("rick", "eric", "erick"),
-    ("rick", "frederick"), ("chuck", "charles", "charlie", "chip", "chaz"),
-    ("joe", "joseph", "joey"), ("tim", "timothy"), ("jacky", "jackie", "jacklyn", "jacqueline"),
-    ("mitch", "mitchell", "addison"), ("bob", "bobby", "rob", "robbie", "robert", "bert"),
-    ("dan", "danny", "daniel"), ("dave", "david"), ("chris", "christopher", "kit"),
-    ("chris", "christine", "christina"), ("ben", "benjamin"), ("pat", "patrick", "paddy"),
-    ("pat", "patty", "patricia", "trish"), ("steve", "steven", "stephen"),
-    ("don", "donald", "donnie"), ("greg", "gregory"), ("pete", "peter"), ("gil", "gilbert"),
-    ("val", "valerie"), ("brad", "bradley"), ("josh", "joshua"), ("jack", "john", "johnny"),
-    ("jon", "jonathan"), ("nick", "nicholas"), ("cliff", "clifford"), ("andy", "andrew", "drew"),
-    ("tony", "anthony"), ("al", "albert", "alan", "allen", "alfred", "alexander"),
-    ("alex", "alexander", "alexandria"), ("liz", "beth", "betsy", "betty", "elizabeth", "eliza"),
-    ("kate", "kathy", "katie", "cathy", "katherine", "kathleen", "catherine", "kathryn"),
-    ("sue", "susie", "susan", "suzanne", "suzan"), ("debbie", "deb", "debra", "deborah"),
-    ("jerry", "gerald", "jerome", "gerard"), ("larry", "lawrence", "laurence"),
-    ("ron", "ronald", "ronnie"), ("sam", "samuel", "sammy"), ("tammy", "tamara"),
-    ("vicky", "vicki", "victoria", "tori"), ("zach", "zack", "zachary"), ("matt", "matthew"),
-    ("nate", "nathan", "nathaniel"), ("ken", "kenny", "kenneth"), ("fred", "frederick"),
-    ("frank", "francis", "franklin"), ("hank", "harry", "henry"), ("jeff", "jeffrey", "jefferson"),
-    ("doug", "douglas"), ("bernie", "bernard"), ("mel", "melvin"), ("sandy", "sandra"),
-    ("jen", "jenny", "jennifer"), ("cindy", "cynthia"), ("meg", "maggie", "margaret"),
-    ("barb", "barbara"), ("abby", "abigail"), ("gus", "augustus", "august"),
-    ("buddy", "earl"), ("jay", "james"), ("lou", "louis"), ("ray", "raymond"),
-    ("walt", "walter"), ("phil", "phillip", "philip"), ("stan", "stanley"), ("vern", "vernon"),
-    ("randy", "randall", "randolph"), ("jodi", "jodie", "joanne"), ("angie", "angela"),
-)
+# Groups of interchangeable given names (";"-separated). A name matches another when both sit
+# in one group; groups are not merged transitively, so Ted~Edward and Ted~Rafael do not make
+# Edward~Rafael.
+NICKNAMES: tuple[tuple[str, ...], ...] = tuple(tuple(g.split()) for g in """
+    ted rafael; ted edward ed eddie; ted theodore teddy; tom thom thomas tommy;
+    bill william will billy willy liam; mike michael mick mickey; jim james jimmy jamie;
+    dick richard rick rich richie ricky; rick eric erick; rick frederick;
+    chuck charles charlie chip chaz; joe joseph joey; tim timothy;
+    jacky jackie jacklyn jacqueline; mitch mitchell addison; bob bobby rob robbie robert bert;
+    dan danny daniel; dave david; chris christopher; chris christine christina; ben benjamin;
+    pat patrick paddy; pat patty patricia trish; steve steven stephen; don donald donnie;
+    greg gregory; pete peter; gil gilbert; val valerie; brad bradley; josh joshua;
+    jack john johnny; jon jonathan; nick nicholas; cliff clifford; andy andrew drew;
+    tony anthony; al albert alan allen alfred alexander; alex alexander alexandria;
+    liz beth betsy betty elizabeth eliza;
+    kate kathy katie cathy katherine kathleen catherine kathryn; sue susie susan suzanne suzan;
+    debbie deb debra deborah; jerry gerald jerome gerard; larry lawrence laurence;
+    ron ronald ronnie; sam samuel sammy; tammy tamara; vicky vicki victoria tori;
+    zach zack zachary; matt matthew; nate nathan nathaniel; ken kenny kenneth; fred frederick;
+    frank francis franklin; hank harry henry; jeff jeffrey jefferson; doug douglas;
+    bernie bernard; mel melvin; sandy sandra; jen jenny jennifer; cindy cynthia;
+    meg maggie margaret; barb barbara; abby abigail; gus augustus august; jay james; lou louis;
+    ray raymond; walt walter; phil phillip philip; stan stanley; vern vernon;
+    randy randall randolph; jodi jodie joanne; angie angela
+""".split(";"))
 _EQUIV: dict[str, frozenset[str]] = {}
 for _group in NICKNAMES:
     for _name in _group:
@@ -138,11 +130,7 @@ def _read_one(path: Path) -> pd.DataFrame:
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(f"{reason} (got {raw[column].iloc[i]!r}; {int(bad.sum())} such rows)",
                             file=str(path), row=i + 1, column=column)
-    out = pd.DataFrame(index=raw.index)
-    for col in LEGISLATOR_COLUMNS:
-        if col in ("chamber", "is_current"):
-            continue
-        out[col] = raw[col] if col in raw.columns else ""
+    out = pd.DataFrame({c: raw[c] if c in raw.columns else "" for c in LEGISLATOR_COLUMNS})
     out["chamber"] = raw["type"].map(CHAMBER_OF_TYPE)
     out["is_current"] = "current" in path.name.lower()
     out["district"] = out["district"].map(lambda d: str(int(d)) if d not in ("", "-1") else "")
@@ -193,6 +181,10 @@ def read_legislators(paths: str | Path | Iterable[str | Path]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------- names
 
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
 def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
@@ -212,7 +204,7 @@ def normalize_name(text) -> tuple[tuple[str, ...], tuple[str, ...]]:
     >>> normalize_name('RAFAEL EDWARD (TED) CRUZ')
     (('rafael', 'edward', 'cruz'), ('ted',))
     """
-    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+    if _missing(text):
         return (), ()
     text = _ascii(str(text)).lower()
     bracketed = re.findall(r"\(([^)]*)\)|\"([^\"]*)\"|“([^”]*)”", text)
@@ -254,12 +246,12 @@ class _Given:
     nick: frozenset[str]          # nickname column, given names of full_name, table equivalents
 
 
-def _given_names(row) -> _Given:
-    first, _ = normalize_name(row.first_name)
-    middle, _ = normalize_name(row.middle_name)
-    nick_toks, _ = normalize_name(row.nickname)
-    full, _ = normalize_name(row.full_name)
-    last = set(normalize_name(row.last_name)[0])
+def _given_names(first_name, middle_name, last_name, nickname, full_name) -> _Given:
+    first, _ = normalize_name(first_name)
+    middle, _ = normalize_name(middle_name)
+    nick_toks, _ = normalize_name(nickname)
+    full, _ = normalize_name(full_name)
+    last = set(normalize_name(last_name)[0])
     full_given = {t for t in full if t not in last and len(t) > 1}
     base = {t for t in (*first[:1], *nick_toks) if len(t) > 1} | full_given
     return _Given(first, middle, frozenset(_equiv(base) | base))
@@ -344,15 +336,21 @@ class _Index:
         leg = legislators.reset_index(drop=True)
         self.leg = leg
         self.by_key: dict[str, list[tuple[int, bool]]] = {}
-        for i, last in enumerate(leg["last_name"].tolist()):
-            for key, partial in _last_keys(last):
+        lasts = leg["last_name"].to_numpy(dtype=object, na_value=None).tolist()
+        keys = {last: _last_keys(last) for last in set(lasts)}   # ~7k distinct of ~13k
+        for i, last in enumerate(lasts):
+            for key, partial in keys[last]:
                 self.by_key.setdefault(key, []).append((i, partial))
         self._given: dict[int, _Given] = {}
+        self._names = list(zip(*(leg[c].to_numpy(dtype=object, na_value=None) for c in (
+            "first_name", "middle_name", "last_name", "nickname", "full_name")), strict=True))
         self.birthday = leg["birthday"].to_numpy(dtype="datetime64[ns]")
+        self.cols = {c: leg[c].to_numpy(dtype=object, na_value=None)
+                     for c in ("state", "district", "chamber", "is_current", "bioguide_id")}
 
     def given(self, i: int) -> _Given:
         if i not in self._given:
-            self._given[i] = _given_names(self.leg.iloc[i])
+            self._given[i] = _given_names(*self._names[i])
         return self._given[i]
 
     def candidates(self, toks, bracket) -> tuple[dict[int, tuple[str, float]], str]:
@@ -379,9 +377,7 @@ class _Index:
 
 
 def _parse_district(text) -> tuple[str | None, str | None]:
-    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
-        return None, None
-    m = _DISTRICT_RE.match(str(text))
+    m = None if _missing(text) else _DISTRICT_RE.match(str(text))
     if not m:
         return None, None
     num = m.group(2)
@@ -405,8 +401,7 @@ def _pick(index: _Index, found: dict, chamber, state, district, lo, hi):
                 and lo <= b + pd.DateOffset(years=MAX_AGE_YEARS))
 
     def same(i, column, value) -> bool:
-        have = leg.at[i, column]
-        return not pd.isna(have) and have == value
+        return index.cols[column][i] == value
 
     best = max(found[i][1] for i in cands)
     rules = [
@@ -415,7 +410,7 @@ def _pick(index: _Index, found: dict, chamber, state, district, lo, hi):
         ("district", (lambda i: same(i, "district", district)) if district else None),
         ("chamber", (lambda i: same(i, "chamber", chamber)) if chamber else None),
         ("name", lambda i: found[i][1] >= best),
-        ("current", lambda i: bool(leg.at[i, "is_current"])),
+        ("current", lambda i: bool(index.cols["is_current"][i])),
     ]
     for name, keep in rules:
         if keep is None:
@@ -453,6 +448,22 @@ def _display(row) -> str:
     if len(_ascii(first).strip(". ")) <= 1 and not pd.isna(row["middle_name"]):
         first = row["middle_name"]
     return f"{first} {last}".strip()
+
+
+def _resolve_one(index: _Index, g) -> tuple:
+    """(legislator row or -1, method, score, decided_by, reason) for one unique name."""
+    toks, bracket = normalize_name(g.raw_name)
+    found, why = index.candidates(toks, bracket) if toks else ({}, "empty name")
+    if not found:
+        return -1, "unmatched", 0.0, pd.NA, why
+    state, district = _parse_district(g.district)
+    if state is None and not _missing(g.state_hint):
+        state = str(g.state_hint).upper()
+    chamber = None if _missing(g.chamber) else str(g.chamber)
+    pick, decided_by, why = _pick(index, found, chamber, state, district, g.lo, g.hi)
+    if pick is None:
+        return -1, "unmatched", 0.0, pd.NA, why
+    return pick, found[pick][0], found[pick][1], decided_by, pd.NA
 
 
 def resolve_legislators(trades: pd.DataFrame, legislators: pd.DataFrame) -> ResolutionResult:
@@ -512,30 +523,8 @@ def resolve_legislators(trades: pd.DataFrame, legislators: pd.DataFrame) -> Reso
         state_hint=by_gid["state_hint"].first().to_numpy())
 
     index = _Index(legislators)
-    rows = []
-    for g in groups.itertuples():
-        toks, bracket = normalize_name(g.raw_name)
-        state, district = _parse_district(g.district)
-        if state is None and not pd.isna(g.state_hint):
-            state = str(g.state_hint).upper()
-        chamber = None if pd.isna(g.chamber) else str(g.chamber)
-        rec = {"gid": g.Index, "leg_row": -1, "method": "unmatched", "score": 0.0,
-               "decided_by": pd.NA, "reason": pd.NA}
-        if not toks:
-            rec["reason"] = "empty name"
-        else:
-            found, why = index.candidates(toks, bracket)
-            if not found:
-                rec["reason"] = why
-            else:
-                pick, decided_by, why = _pick(index, found, chamber, state, district, g.lo, g.hi)
-                if pick is None:
-                    rec["reason"] = why
-                else:
-                    rec.update(leg_row=pick, method=found[pick][0], score=found[pick][1],
-                               decided_by=decided_by)
-        rows.append(rec)
-    res = pd.DataFrame(rows, columns=["gid", "leg_row", "method", "score", "decided_by", "reason"])
+    rows = [_resolve_one(index, g) for g in groups.itertuples()]
+    res = pd.DataFrame(rows, columns=["leg_row", "method", "score", "decided_by", "reason"])
     leg_row = res["leg_row"].to_numpy(dtype=np.int64)
     hit = leg_row >= 0
     filled = {c: np.full(len(res), pd.NA, dtype=object)
@@ -546,17 +535,15 @@ def resolve_legislators(trades: pd.DataFrame, legislators: pd.DataFrame) -> Reso
             filled[c][hit] = rows_hit[c].to_numpy(dtype=object, na_value=pd.NA)
         filled["politician"][hit] = [_display(r) for _, r in rows_hit.iterrows()]
     groups = groups.assign(**{c: pd.array(v, dtype="string") for c, v in filled.items()},
-                           **res.drop(columns="gid"))
+                           **res)
     resolved = hit[gid] if n else np.zeros(0, dtype=bool)
     for c, v in filled.items():
         base = col(c).astype("string").to_numpy(dtype=object, na_value=pd.NA)
         out[c] = pd.array(v[gid] if c == "bioguide_id" else np.where(resolved, v[gid], base),
                           dtype="string")
-    by_name = groups[
-        ["raw_name", "chamber", "district", "n_trades", "bioguide_id", "politician", "method",
-         "score", "decided_by"]]
-    unmatched = groups.loc[~(groups["leg_row"] >= 0),
-                           ["raw_name", "chamber", "district", "n_trades", "reason"]]
-    unmatched = unmatched.sort_values("n_trades", ascending=False).reset_index(drop=True)
+    keys = ["raw_name", "chamber", "district", "n_trades"]
+    by_name = groups[keys + ["bioguide_id", "politician", "method", "score", "decided_by"]]
+    unmatched = groups.loc[~hit, keys + ["reason"]].sort_values("n_trades", ascending=False)
     rate = float(resolved.mean()) if n else float("nan")
-    return ResolutionResult(trades=out, match_rate=rate, by_name=by_name, unmatched=unmatched)
+    return ResolutionResult(trades=out, match_rate=rate, by_name=by_name,
+                            unmatched=unmatched.reset_index(drop=True))
