@@ -78,11 +78,11 @@ def summary_text(store=None, *, top: int = 20) -> str:
         rejects = con.execute(
             "SELECT kind, source, reason, count(*) AS n FROM rejects GROUP BY ALL "
             "ORDER BY n DESC, kind, source, reason").df()
-        files = con.execute("SELECT count(*) FILTER (status = 'ingested'), "
-                            "count(DISTINCT sha256) FROM ingests").fetchall()[0]
+        n_files = con.execute("SELECT count(*) FROM ingests WHERE status = 'ingested'")\
+            .fetchall()[0][0]
         name = con.execute("PRAGMA database_list").fetchall()[0][2]
     cov = compute_coverage(trades, spans if len(spans) else None)
-    parts = [f"Store {name}: {files[0]} files ingested", "", cov.to_text(top=top), "",
+    parts = [f"Store {name}: {n_files} files ingested", "", cov.to_text(top=top), "",
              "Rejects by reason:"]
     parts.append(rejects.head(top).to_string(index=False) if len(rejects) else "  (none)")
     if len(rejects) > top:
