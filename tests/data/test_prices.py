@@ -151,6 +151,26 @@ def test_yfinance_with_and_without_ticker(tmp_path):
     np.testing.assert_allclose(res.accepted["adj_close"], res.accepted["close"])
 
 
+def test_yfinance_multi_header_layout(tmp_path):
+    p = _write(tmp_path / "dl.csv",
+               "Price,Close,High,Low,Open,Volume,Close,High,Low,Open,Volume\n"
+               "Ticker,AAPL,AAPL,AAPL,AAPL,AAPL,MSFT,MSFT,MSFT,MSFT,MSFT\n"
+               "Date,,,,,,,,,,\n"
+               "2024-01-02,184.29,186.86,182.35,185.79,82488700,367.9,372.2,364.6,370.0,2525\n"
+               "2024-01-03,182.91,184.27,181.94,182.65,58414500,,,,,\n")
+    assert detect_price_format(p) == "yfinance_csv"
+    res = read_prices(p)
+    _check_counts(res)
+    assert res.rows_read == 4
+    a = res.accepted.set_index(["ticker", "date"])
+    assert a.loc[("AAPL", pd.Timestamp("2024-01-03")), "open"] == pytest.approx(182.65)
+    assert a.loc[("MSFT", pd.Timestamp("2024-01-02")), "close"] == pytest.approx(367.9)
+    assert res.rejects[["source_row", "reason"]].values.tolist() == [
+        [2, "no quote (all price fields empty)"]]
+    with pytest.raises(DataError, match="'Ticker' and 'Date'"):
+        read_prices(_write(tmp_path / "bad.csv", "Price,Close\nfoo,AAPL\nbar,\n"))
+
+
 def test_hostile_rows_are_rejected_with_reasons(tmp_path):
     p = _write(tmp_path / "X.csv", YF_HEADER
                + "2021-01-04,1,2,0.5,1.5,1.5,10\n"       # ok
@@ -244,6 +264,8 @@ def _slow_reason(r: dict, seen: dict, i: int):
         return "unparseable date"
     o, h, lo, c, a, v = (num(r[k]) for k in ("Open", "High", "Low", "Close", "Adj Close",
                                             "Volume"))
+    if all(np.isnan(x) for x in (o, h, lo, c, a, v)):
+        return "no quote (all price fields empty)"
     if np.isnan(c):
         return "missing or non-numeric close"
     if c <= 0:

@@ -114,6 +114,9 @@ def _validate(df: pd.DataFrame, raw: pd.DataFrame, rows: np.ndarray, *, source: 
 
     flag(df["date"].isna(), "unparseable date")
     flag(df["ticker"].isna(), "missing ticker")
+    # a ticker-day left blank in a wide multi-ticker download: absence, not a bad quote
+    flag(df[["open", "high", "low", "close", "adj_close", "volume"]].isna().all(axis=1),
+         "no quote (all price fields empty)")
     flag(df["close"].isna(), "missing or non-numeric close")
     flag(df["close"] <= 0, "non-positive close")
     flag(df["adj_close"].isna(), "missing or non-numeric adj_close")
@@ -188,9 +191,12 @@ def _raw_text(df: pd.DataFrame) -> pd.Series:
     return pd.Series([",".join(r) for r in text.to_numpy().tolist()], index=df.index)
 
 
-def _read_csv_format(path: Path, *, source: str, required: tuple[str, ...], tickers, start, end
+def _read_csv_format(path: Path, *, source: str, required: tuple[str, ...], tickers, start, end,
+                     frame: pd.DataFrame | None = None, lines: np.ndarray | None = None
                      ) -> ParseResult:
-    df = _read_csv_text(path)
+    """Shared CSV path; ``frame``/``lines`` let a caller pass an already reshaped table and the
+    1-based data line of each of its rows."""
+    df = _read_csv_text(path) if frame is None else frame
     cols = _map_columns(df.columns)
     missing = [c for c in required if c not in cols]
     if missing:
@@ -200,7 +206,7 @@ def _read_csv_format(path: Path, *, source: str, required: tuple[str, ...], tick
         cols["adj_close"] = cols["close"]  # auto-adjusted yfinance download: Close is adjusted
     canon = _to_canonical(df, cols, ticker=None if "ticker" in cols else path.stem)
     keep = _window(canon, tickers, start, end).to_numpy()
-    rows = np.arange(1, len(df) + 1)[keep]
+    rows = (np.arange(1, len(df) + 1) if lines is None else np.asarray(lines))[keep]
     acc, rej = _validate(canon[keep], df[keep], rows, source=source, file=str(path))
     notes = ("adj_close taken from close (no adjusted column)",) if cols["adj_close"] == \
         cols["close"] else ()
@@ -218,14 +224,53 @@ def _read_alphavantage(path: Path, *, tickers=None, start=None, end=None) -> Par
 
 
 def _read_yfinance(path: Path, *, tickers=None, start=None, end=None) -> ParseResult:
-    """yfinance ``download`` CSV: Date, Open, High, Low, Close[, Adj Close], Volume[, Ticker].
+    """yfinance ``download`` CSV: Date, Open, High, Low, Close[, Adj Close], Volume[, Ticker],
+    or the three-line multi-header layout of yfinance >= 0.2.51 (one or many tickers).
 
     Without a Ticker column the file stem is the ticker. Without ``Adj Close`` (downloads with
     ``auto_adjust=True``) ``Close`` is already adjusted and is used for both fields.
     """
+    frame = lines = None
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        first = next(csv.reader(fh), [])
+    if first and _key(first[0]) == "price":
+        frame, lines = _unstack_yfinance(path)
     return _read_csv_format(path, source="yfinance_csv",
                             required=("date", "open", "high", "low", "close", "volume"),
-                            tickers=tickers, start=start, end=end)
+                            tickers=tickers, start=start, end=end, frame=frame, lines=lines)
+
+
+def _unstack_yfinance(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """yfinance >= 0.2.51 ``download().to_csv()`` layout, as long rows with a Ticker column.
+
+    Three header lines: ``Price,Close,High,...`` (field per column), ``Ticker,AAPL,AAPL,...``
+    (ticker per column) and ``Date,,,...``; then one line per date holding every ticker.
+    Returns the long frame and, per row, its 1-based data line (shared by the tickers of a
+    line).
+    """
+    head = pd.read_csv(path, header=None, nrows=3, dtype=str, keep_default_na=False)
+    if len(head) < 3 or _key(head.iat[1, 0]) != "ticker" or _key(head.iat[2, 0]) != "date":
+        raise DataError("yfinance multi-header CSV: expected 'Ticker' and 'Date' header lines",
+                        file=str(path), row=2)
+    try:
+        body = pd.read_csv(path, header=None, skiprows=3, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError as e:
+        raise DataError("yfinance multi-header CSV without data rows", file=str(path),
+                        row=4) from e
+    if body.shape[1] != head.shape[1]:
+        raise DataError(f"expected {head.shape[1]} fields per line, got {body.shape[1]}",
+                        file=str(path), row=4)
+    fields, names = head.iloc[0, 1:].tolist(), head.iloc[1, 1:].tolist()
+    parts, lines = [], []
+    for ticker in dict.fromkeys(names):
+        idx = [i + 1 for i, t in enumerate(names) if t == ticker]
+        part = body.iloc[:, [0] + idx].copy()
+        part.columns = ["Date"] + [fields[i - 1] for i in idx]
+        part.insert(1, "Ticker", ticker)
+        parts.append(part)
+        lines.append(np.arange(1, len(body) + 1))
+    frame = pd.concat(parts, ignore_index=True).replace({"": None})
+    return frame, np.concatenate(lines)
 
 
 def _read_parquet_long(path: Path, *, tickers=None, start=None, end=None) -> ParseResult:
@@ -302,7 +347,7 @@ def detect_price_format(path: str | Path) -> str:
     keys = {_key(c) for c in header}
     if "timestamp" in keys and "adjustedclose" in keys:
         return "alphavantage_csv"
-    if "date" in keys and "close" in keys:
+    if ("date" in keys or _key(header[0]) == "price") and "close" in keys:
         return "yfinance_csv"
     raise DataError(f"unrecognized price CSV header {header}", file=str(path), row=1)
 
