@@ -202,6 +202,10 @@ def test_bad_files_raise_data_error(tmp_path):
     assert e.value.row == 1 and e.value.file.endswith("W.csv")
     with pytest.raises(DataError, match="missing columns"):
         read_prices(_write(tmp_path / "M.csv", "Date,Close\n2021-01-04,1\n"))
+    with pytest.raises(DataError, match="expected 6 fields, saw 7") as e:
+        read_prices(_write(tmp_path / "R.csv", "Date,Open,High,Low,Close,Volume\n"
+                           "2021-01-04,1,2,0.5,1.5,10\n2021-01-05,1,2,0.5,1.5,10,99\n"))
+    assert e.value.row == 2
     with pytest.raises(DataError, match="unknown price file type"):
         read_prices(_write(tmp_path / "x.txt", "hello"))
     with pytest.raises(DataError, match="not a parquet"):

@@ -174,12 +174,27 @@ def _window(df: pd.DataFrame, tickers, start, end) -> pd.Series:
 
 
 def _read_csv_text(path: Path) -> pd.DataFrame:
+    """All fields as text (empty / ``null`` / ``NaN`` -> None); row i is data line i.
+
+    Read headerless so that a line with more fields than the header raises instead of pandas
+    silently turning the first column into the index and shifting every field.
+    """
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True)
+        df = pd.read_csv(path, dtype=str, header=None, keep_default_na=False,
+                         skip_blank_lines=True, encoding="utf-8-sig")
     except pd.errors.EmptyDataError as e:
         raise DataError("empty file", file=str(path), row=1) from e
-    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+    except pd.errors.ParserError as e:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
+        if m:
+            raise DataError(f"expected {m[1]} fields, saw {m[3]} (line {m[2]})", file=str(path),
+                            row=int(m[2]) - 1) from e
         raise DataError(f"not a readable CSV: {e}", file=str(path)) from e
+    except UnicodeDecodeError as e:
+        raise DataError(f"not a readable CSV: {e}", file=str(path)) from e
+    header = [str(h).strip() for h in df.iloc[0]]
+    df = df.iloc[1:].reset_index(drop=True)
+    df.columns = header
     return df.replace({"": None, "null": None, "NaN": None, "nan": None})
 
 
