@@ -128,9 +128,9 @@ class Coverage:
             parts.append("  " + "  ".join(f"q{q:g}={v:.0f}" for q, v in self.lag_quantiles.items()))
         parts.append(f"Disclosed more than {self.deadline_days} days after the trade: "
                      f"{pct(self.share_after_deadline)}")
-        if not self.unresolved.empty:
-            parts += ["", f"Unresolved names (top {top}):",
-                      self.unresolved.head(top).to_string(index=False)]
+        parts += ["", f"Unresolved names (top {top} of {len(self.unresolved)}):",
+                  self.unresolved.head(top).to_string(index=False)
+                  if not self.unresolved.empty else "  (none)"]
         if not self.latest_filers.empty:
             late = self.latest_filers.head(top).copy()
             late["share_late"] = late["share_late"].map(pct)
