@@ -19,8 +19,9 @@ def _write(path, header, rows):
     return path
 
 
-def _row(sym, strike, last=1.2, bid=1.1, ask=1.3, vol="100", oi="1000", iv="0.3", extra=""):
-    return (f"{sym},2021-01-04 15:59:00+00:00,{strike},{last},{bid},{ask},0.1,5.0,{vol},{oi},"
+def _row(sym, strike, last=1.2, bid=1.1, ask=1.3, vol="100", oi="1000", iv="0.3", extra="",
+         ltd="2021-01-04 15:59:00+00:00"):
+    return (f"{sym},{ltd},{strike},{last},{bid},{ask},0.1,5.0,{vol},{oi},"
             f"{iv},False,REGULAR,USD{extra}")
 
 
@@ -53,7 +54,8 @@ def test_cross_checks_and_rejects(tmp_path):
     tail = ",{exp},{typ},2014-01-02,{spot}"
 
     def r(sym, strike, exp, typ, spot="550", **kw):
-        return _row(sym, strike, extra=tail.format(exp=exp, typ=typ, spot=spot), **kw)
+        return _row(sym, strike, extra=tail.format(exp=exp, typ=typ, spot=spot),
+                    ltd="2013-12-31 20:59:00+00:00", **kw)
 
     rows = [
         r("AAPL140118C00550000", 550, "2014-01-17", "call"),   # 1 ok: Friday vs Saturday symbol
@@ -99,6 +101,8 @@ def test_cross_checks_and_rejects(tmp_path):
 
 def test_quote_date_and_ticker_arguments(tmp_path):
     p = _write(tmp_path / "chain.csv", YF, [_row("SPY210115C00300000", 300)])
+    late = read_option_chain(p, quote_date="2021-01-03")  # the row traded on 2021-01-04
+    assert late.rejects["reason"].tolist() == ["last trade after quote date"]
     with pytest.raises(DataError, match="no quote date") as e:
         read_option_chain(p)
     assert e.value.file == str(p)

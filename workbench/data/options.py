@@ -28,6 +28,7 @@ OPTION_ALIASES: dict[str, tuple[str, ...]] = {
     "option_type": ("optiontype", "type", "putcall", "callput", "right"),
     "expiration": ("expiration", "expirationdate", "expiry", "expirydate", "expdate"),
     "strike": ("strike", "strikeprice"),
+    "last_trade_date": ("lasttradedate",),
     "last_price": ("lastprice", "last"),
     "bid": ("bid",),
     "ask": ("ask",),
@@ -123,7 +124,8 @@ def read_option_chain(path: str | Path, *, ticker: str | None = None,
         expiration / strike disagreeing with the contract symbol (an expiration one day
         before a Saturday symbol date is the same contract), missing or non-positive
         strike, a negative price, bid > ask, negative volume, open interest or implied
-        volatility, an expiration before the quote date, a missing ticker, and a duplicate
+        volatility, an expiration before the quote date, a ``lastTradeDate`` after the quote
+        date (its calendar date, as written), a missing ticker, and a duplicate
         contract on the same quote date (first kept). A missing contract symbol is built
         from ticker, expiration, type and strike.
     """
@@ -209,6 +211,9 @@ def read_option_chain(path: str | Path, *, ticker: str | None = None,
          "negative volume, open interest or implied volatility")
     flag(extras["underlying_price"] <= 0, "non-positive underlying price")
     flag(expiration < qd, "expiration before quote date")
+    if "last_trade_date" in cols:
+        # a snapshot cannot hold a trade from after its own date (mislabelled quote date)
+        flag(_parse_dates(col("last_trade_date")) > qd, "last trade after quote date")
 
     if ticker is not None:
         tick = pd.Series(normalize_ticker(ticker), index=idx, dtype="string")
@@ -247,6 +252,5 @@ def read_option_chain(path: str | Path, *, ticker: str | None = None,
         "reason": reason[bad].to_numpy(), "raw": _raw_text(df[bad]).to_numpy(),
     }), REJECT_COLUMNS)
     accepted = coerce_frame(out[~bad], OPTION_COLUMNS)
-    notes = tuple(f"dropped column {c}" for c in df.columns
-                  if c not in cols.values() and _key(c) not in ("lasttradedate",))
+    notes = tuple(f"dropped column {c}" for c in df.columns if c not in cols.values())
     return ParseResult(SOURCE, str(path), n, accepted, rejects, notes=notes)
