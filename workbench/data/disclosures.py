@@ -88,12 +88,15 @@ class _Rows:
         self.raw: list[object] = []  # the raw record; dumped to text only for rejects
         self.pre: dict[int, str] = {}
         self.detail: dict[int, int] | None = None  # transaction number within its filing
+        self.header: list[str] | None = None  # CSV header, to label a rejected record
 
     def describe(self, i: int) -> str:
         """Raw text of row ``i`` for the rejects table (with its place in the filing)."""
         j = None if self.detail is None else self.detail.get(i)
         raw = self.raw[i] if j is None else {"filing": self.source_row[i], "transaction": j,
                                              "record": self.raw[i]}
+        if self.header is not None and len(raw) == len(self.header):
+            raw = dict(zip(self.header, raw, strict=True))
         return tx.dump_raw(raw)
 
     def __len__(self) -> int:
@@ -566,6 +569,7 @@ def _read_csv_text(path: Path, text: str, mapping: dict[str, str] | None, *, sou
         rows.cols[f] = cols.get(f, [None] * m)
     rows.source_row = list(range(1, m + 1))
     rows.raw = records
+    rows.header = header
     rows.pre = pre
     _fill_filing_ids(rows)
     return _build(rows, source=source, path=path, chamber=chamber, date_formats=date_formats)

@@ -47,6 +47,7 @@ STOCK_ACT_BRACKETS: dict[float, float] = {
 _WS = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u200b]+")
 _BLOCK_TAGS = frozenset({"br", "p", "div", "li", "tr", "td", "th", "ul", "ol", "table", "hr"})
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript"})
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9a-fA-F]+);")
 _NULL_TOKENS = frozenset({"", "--", "-", "n/a", "na", "none", "null", "nan"})
 
 
@@ -106,7 +107,8 @@ def strip_html(text: str) -> str:
     """Text content of an HTML fragment: tags removed, entities unescaped, whitespace collapsed.
 
     ``<script>``/``<style>`` bodies are dropped, block tags (``<br>``, ``<div>``...) become a
-    space. The result is plain text, *not* safe HTML: an escaped ``&lt;b&gt;`` comes back as a
+    space; double-escaped entities (``&amp;amp;``, seen in the Senate file) are unescaped until
+    stable. The result is plain text, *not* safe HTML: an escaped ``&lt;b&gt;`` comes back as a
     literal ``<b>``, so display code must escape it.
     """
     if "<" in text:
@@ -115,6 +117,10 @@ def strip_html(text: str) -> str:
         parser.close()
         text = "".join(parser.parts)
     elif "&" in text:
+        text = html.unescape(text)
+    for _ in range(2):  # double-escaped scrapes ("&amp;amp;"): unescape until stable
+        if "&" not in text or not _ENTITY.search(text):
+            break
         text = html.unescape(text)
     return _WS.sub(" ", text).strip()
 
