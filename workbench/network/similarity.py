@@ -50,8 +50,8 @@ def ticker_jaccard(incidence) -> np.ndarray:
 
     ``J[i, j] = |T_i & T_j| / |T_i | T_j|``; 0 where both sets are empty.
     """
-    b = sparse.csr_matrix(incidence, dtype=float)
-    b.data[:] = 1.0
+    b = sparse.csr_matrix(incidence, dtype=float, copy=True)
+    b.data = (b.data != 0).astype(float)
     inter = _dense(b @ b.T)
     size = np.asarray(b.sum(axis=1)).ravel()
     union = size[:, None] + size[None, :] - inter
