@@ -106,8 +106,8 @@ def test_quote_date_and_ticker_arguments(tmp_path):
     with pytest.raises(DataError, match="no quote date") as e:
         read_option_chain(p)
     assert e.value.file == str(p)
-    res = read_option_chain(p, quote_date="2020-12-31", ticker="spy")
-    assert res.accepted["quote_date"].iloc[0] == pd.Timestamp("2020-12-31")
+    res = read_option_chain(p, quote_date="2021-01-05", ticker="spy")
+    assert res.accepted["quote_date"].iloc[0] == pd.Timestamp("2021-01-05")
     assert res.accepted["ticker"].iloc[0] == "SPY"
 
 
