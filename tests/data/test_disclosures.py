@@ -16,7 +16,11 @@ import pytest
 from workbench.data import disclosures as dz
 from workbench.data import text as tx
 from workbench.data.schema import (
-    REJECT_COLUMNS, TRADE_COLUMNS, TRADE_EXTRA_COLUMNS, make_trade_id, validate_trades,
+    REJECT_COLUMNS,
+    TRADE_COLUMNS,
+    TRADE_EXTRA_COLUMNS,
+    make_trade_id,
+    validate_trades,
 )
 
 SENATE_JSON = "senate/all_daily_summaries.json"
@@ -247,7 +251,7 @@ def naive_ticker(cell: str):
 def test_senate_matches_naive_reference(senate, senate_raw):
     """Row-by-row plain-Python reading of the JSON agrees with the vectorized parser."""
     expected, positions = [], {}
-    for n, _, filing, t in senate_raw:
+    for _n, _, filing, t in senate_raw:
         fid = re.search(r"/([0-9a-fA-F-]{36})/", filing["ptr_link"]).group(1).lower()
         k = positions[fid] = positions.get(fid, -1) + 1
         tdate = datetime.strptime(t["transaction_date"], "%m/%d/%Y")
