@@ -94,6 +94,17 @@ def test_alphavantage_directory(av):
         assert detect_price_format(av.file + f"/{f}.csv") == "alphavantage_csv"
 
 
+def test_csv_filters_match_full_read(av, shared_path):
+    sub = read_prices(shared_path("prices/alphavantage_csv"), tickers=["msft", "XOM"],
+                      start="2014-06-01", end=pd.Timestamp("2014-06-30 16:00"))
+    _check_counts(sub)
+    a = av.accepted
+    ref = a[a["ticker"].isin(["MSFT", "XOM"]) & (a["date"] >= "2014-06-01")
+            & (a["date"] <= "2014-06-30")].reset_index(drop=True)
+    assert sub.rows_read == len(ref) == 2 * 21
+    pd.testing.assert_frame_equal(sub.accepted, ref)
+
+
 def test_parquet_and_alphavantage_agree(full, av):
     a = full.accepted[full.accepted["ticker"].isin(FIVE)]
     m = a.merge(av.accepted, on=["date", "ticker"], suffixes=("", "_av"))
