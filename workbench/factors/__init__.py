@@ -14,6 +14,7 @@ from workbench.factors.model import (
     compare_groups,
     fit_factor_model,
 )
+from workbench.factors.performance import PoliticianPerformance, politician_performance
 from workbench.factors.portfolios import (
     GroupPortfolios,
     PortfolioResult,
@@ -22,6 +23,7 @@ from workbench.factors.portfolios import (
 )
 
 __all__ = [
+    "PoliticianPerformance", "politician_performance",
     "DisclosureGapResult", "EventStudyResult", "disclosure_gap", "event_study",
     "MODELS", "FactorResult", "GroupComparison", "compare_groups", "fit_factor_model",
     "entry_sessions", "to_returns", "to_wide_prices", "GroupPortfolios", "PortfolioResult",

@@ -202,6 +202,11 @@ def calendar_time_portfolio(trades: pd.DataFrame, prices: pd.DataFrame, side: st
     holding_days = int(holding_days)
     levels = to_wide_prices(prices)
     returns = levels.pct_change(fill_method=None)
+    return _calendar_time(trades, levels, returns, side, holding_days, weight, entry,
+                          asset_types)
+
+
+def _calendar_time(trades, levels, returns, side, holding_days, weight, entry, asset_types):
     sides = ["buy", "sell"] if side == "long_short" else [side]
     parts = {s: _one_side(trades, levels, returns, s, holding_days, weight, entry, asset_types)
              for s in sides}
@@ -237,11 +242,16 @@ def group_portfolios(trades: pd.DataFrame, prices: pd.DataFrame, by="party",
             raise ValueError(f"trades table has no column {by!r}")
         groups = [(str(k), g) for k, g in trades.groupby(by, dropna=True, sort=True)]
     levels = to_wide_prices(prices)
+    returns = levels.pct_change(fill_method=None)
+    params = {"side": "buy", "holding_days": 21, "weight": "equal", "entry": "disclosure",
+              "asset_types": ("stock",)} | kwargs
+    calendar_time_portfolio(trades.iloc[:0], levels.iloc[:2], **params)   # validates params
+    params["holding_days"] = int(params["holding_days"])
     out = []
     for name, g in groups:
         if len(g) < min_trades:
             continue
-        out.append((name, calendar_time_portfolio(g, levels, **kwargs)))
+        out.append((name, _calendar_time(g, levels, returns, **params)))
     returns = pd.DataFrame({g: p.returns for g, p in out}, index=levels.index)
     counts = pd.DataFrame({g: p.n_positions for g, p in out}, index=levels.index)
     coverage = pd.DataFrame([{"group": g, "trades": len(p.positions),
