@@ -328,8 +328,11 @@ def _read_parquet_long(path: Path, *, tickers=None, start=None, end=None) -> Par
         sql = (f"SELECT {', '.join(quote(c) for c in wanted)}, file_row_number AS __row "
                f"FROM read_parquet(?, file_row_number=true) WHERE {' AND '.join(where)} "
                "ORDER BY __row")
-        with duckdb.connect() as con:
-            df = con.execute(sql, params).df()
+        try:
+            with duckdb.connect() as con:
+                df = con.execute(sql, params).df()
+        except duckdb.Error as e:
+            raise DataError(f"cannot filter parquet: {e}", file=str(path)) from e
         rows = df.pop("__row").to_numpy() + 1
     canon = _to_canonical(df, cols, ticker=None)
     acc, rej = _validate(canon, df, rows, source="parquet_long", file=str(path))
@@ -402,8 +405,10 @@ def read_prices(path: str | Path, *, tickers: Iterable[str] | None = None, start
 
     Notes
     -----
-    ``rows_read`` counts the rows inside the ticker/date window (rows with an unparseable date
-    or ticker are counted, since they cannot be placed outside it).
+    ``rows_read`` counts the rows inside the ticker/date window. In CSV files, rows with an
+    unparseable date or ticker are counted (and rejected), since they cannot be placed outside
+    the window; in parquet the filter is pushed down, so rows with a null date or ticker fall
+    outside any filter on that column.
     """
     path = Path(path)
     if not path.exists():
