@@ -20,6 +20,7 @@ from workbench.options.gex import CONVENTIONS, GexResult, compute_gex, gex_profi
 from workbench.options.trades import (
     OptionTradeResult,
     analyze_option_trades,
+    gex_for_trade,
     parse_option_description,
     select_option_trades,
     squeeze_auc,
@@ -28,6 +29,6 @@ from workbench.options.trades import (
 __all__ = [
     "IV_REASONS", "Greeks", "ImpliedVolResult", "bsm_gamma", "bsm_greeks", "bsm_price", "implied_volatility",
     "CONVENTIONS", "GexResult", "compute_gex", "gex_profile",
-    "OptionTradeResult", "analyze_option_trades", "parse_option_description",
+    "OptionTradeResult", "analyze_option_trades", "gex_for_trade", "parse_option_description",
     "select_option_trades", "squeeze_auc",
 ]

@@ -34,10 +34,10 @@ import pandas as pd
 
 from workbench.data.text import strip_html
 from workbench.exceptions import DataError
-from workbench.options.gex import _gex_core, _normalize_chain
+from workbench.options.gex import GexResult, _gex_core, _normalize_chain, compute_gex
 
 __all__ = ["OPTION_DETAIL_COLUMNS", "OptionTradeResult", "parse_option_description",
-           "select_option_trades", "analyze_option_trades", "squeeze_auc"]
+           "select_option_trades", "analyze_option_trades", "gex_for_trade", "squeeze_auc"]
 
 OPTION_DETAIL_COLUMNS = ("underlying", "option_type", "strike", "expiration", "detail_status")
 
@@ -273,6 +273,30 @@ def analyze_option_trades(trades: pd.DataFrame, prices: pd.DataFrame | None = No
              "notional", "spot", "moneyness", "days_to_expiry", "has_chain", *_CONTEXT,
              "squeeze_score", "move_7d", "max_move_7d", "move_7d_after_disclosure"]
     return OptionTradeResult(trades=out[order], date_col=date_col, counts=counts)
+
+
+def gex_for_trade(options: pd.DataFrame | None, result: OptionTradeResult, *,
+                  ticker: str = "", date: str = "", convention="standard") -> GexResult | None:
+    """GEX of the chain behind one option trade, for notebooks.
+
+    With ``ticker`` and ``date`` empty, picks the trade with the highest squeeze score that has
+    a chain (ties: the latest); otherwise the chain of ``ticker`` quoted on ``date`` (ISO).
+    Returns None when no such chain exists (e.g. real data without option chains).
+    """
+    if options is None or options.empty:
+        return None
+    if not ticker or not date:
+        cand = result.trades[result.trades["has_chain"]]
+        if cand.empty:
+            return None
+        best = cand.sort_values(["squeeze_score", "trade_date"], ascending=False).iloc[0]
+        ticker, day = str(best["ticker"]), pd.Timestamp(best["trade_date"])
+    else:
+        day = pd.Timestamp(date)
+    sel = options[(options["ticker"] == ticker) & (options["quote_date"] == day)]
+    if sel.empty:
+        return None
+    return compute_gex(sel, convention=convention)
 
 
 def squeeze_auc(scores, labels) -> float:

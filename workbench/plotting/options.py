@@ -19,8 +19,21 @@ def _millions(x) -> np.ndarray:
     return np.asarray(x, dtype=float) / 1e6
 
 
+def _no_chain(title: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text="no option chain available for this selection", showarrow=False,
+                       x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False})
+    return fig
+
+
 def plot_gex_by_strike(result) -> go.Figure:
-    """Call and put dealer GEX per strike ($M per 1 % move), with spot and the walls."""
+    """Call and put dealer GEX per strike ($M per 1 % move), with spot and the walls.
+
+    ``result=None`` (no chain) gives an empty figure that says so.
+    """
+    if result is None:
+        return _no_chain("Dealer gamma exposure by strike")
     bs = result.by_strike
     fig = go.Figure([
         go.Bar(x=bs["strike"], y=_millions(bs["call_gex"]), name="calls", marker_color=COLORWAY[2]),
@@ -41,6 +54,8 @@ def plot_gex_by_strike(result) -> go.Figure:
 
 def plot_gex_profile(result) -> go.Figure:
     """Total dealer GEX as a function of spot, with the current spot and the gamma flip."""
+    if result is None:
+        return _no_chain("GEX profile")
     p = result.profile
     fig = go.Figure(go.Scatter(x=p["spot"], y=_millions(p["total_gex"]), mode="lines",
                                name="total GEX", line={"color": COLORWAY[0]}))
