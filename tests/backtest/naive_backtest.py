@@ -8,6 +8,7 @@ Also used by benchmarks/bench_backtest.py.
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -49,11 +50,12 @@ def make_market(seed, n_days=160, n_tickers=8, n_trades=80, start="2019-01-02"):
 
 def _entries(trades, levels, side, entry):
     """(row, ticker, trade) for every tradable stock trade of ``side``, by a plain loop."""
-    px_days = list(levels.index)
+    px_row = {d: i for i, d in enumerate(levels.index)}
     sessions = list(trading_days(levels.index[0] - pd.Timedelta(days=90),
                                  levels.index[-1] + pd.Timedelta(days=30)))
+    has_px = levels.notna()
     out = []
-    for _, t in trades.iterrows():
+    for t in trades.to_dict("records"):
         if t["side"] != side or t["asset_type"] != "stock":
             continue
         tk = t["ticker"]
@@ -62,11 +64,13 @@ def _entries(trades, levels, side, entry):
         d = t["disclosure_date"] if entry == "disclosure" else t["transaction_date"]
         if pd.isna(d):
             continue
-        e = next((s for s in sessions if (s > d if entry == "disclosure" else s >= d)), None)
-        if e is None or e not in px_days:
+        # first session strictly after (disclosure) / on or after (transaction) the date
+        k = (bisect.bisect_right if entry == "disclosure" else bisect.bisect_left)(sessions, d)
+        e = sessions[k] if k < len(sessions) else None
+        if e is None or e not in px_row:
             continue
-        i = px_days.index(e)
-        if pd.isna(levels.iloc[i][tk]):
+        i = px_row[e]
+        if not has_px.iat[i, levels.columns.get_loc(tk)]:
             continue
         out.append((i, tk, t))
     return out
@@ -79,10 +83,10 @@ def naive_backtest(trades, levels, strategy="all_buys", holding_days=21, top_n=1
     days = list(levels.index)
     tickers = list(levels.columns)
     n = len(days)
-    rets = levels.pct_change(fill_method=None)
-    ret = [{tk: (0.0 if pd.isna(rets.iloc[t][tk]) else float(rets.iloc[t][tk]))
-            for tk in tickers} for t in range(n)]
-    priced = [{tk: not pd.isna(levels.iloc[t][tk]) for tk in tickers} for t in range(n)]
+    rets = levels.pct_change(fill_method=None).fillna(0.0)
+    ret = [dict(zip(tickers, row, strict=True)) for row in rets.to_numpy().tolist()]
+    priced = [dict(zip(tickers, row, strict=True))
+              for row in levels.notna().to_numpy().tolist()]
     sides = ["buy", "sell"] if strategy == "long_short" else ["buy"]
     events = {s: _entries(trades, levels, s, entry) for s in sides}
     if market is None:
@@ -99,6 +103,10 @@ def naive_backtest(trades, levels, strategy="all_buys", holding_days=21, top_n=1
                 g *= 1 + ret[k][tk]
                 m *= 1 + (0.0 if np.isnan(market[k]) else market[k])
             done_at.setdefault(i + holding_days, []).append((t["politician"], g - m))
+    by_row = {s: {} for s in sides}
+    for s in sides:
+        for ev in events[s]:
+            by_row[s].setdefault(ev[0], []).append(ev)
     record: dict[str, list] = {}
     open_pos = []            # [entry_row, ticker, weight, side]
     prev = {}
@@ -110,9 +118,7 @@ def naive_backtest(trades, levels, strategy="all_buys", holding_days=21, top_n=1
         for pol, out in done_at.get(t, []):
             record.setdefault(pol, []).append(out)
         for s in sides:
-            for i, tk, tr in events[s]:
-                if i != t:
-                    continue
+            for i, tk, tr in by_row[s].get(t, []):
                 if strategy == "trader_score":
                     rec = record.get(tr["politician"], [])
                     if len(rec) < min_trades or sum(rec) / len(rec) <= 0:
