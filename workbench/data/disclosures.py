@@ -6,18 +6,9 @@ record that could not be used, so that ``accepted + rejected == rows_read``. A f
 be read at all (not UTF-8, truncated or malformed JSON, wrong top-level type, 0 bytes) raises
 :class:`~workbench.exceptions.DataError` naming the file, the record and the reason.
 
-Sources (registry names, see :data:`PARSERS`):
-
-``senate_daily``
-    Senate Stock Watcher ``all_daily_summaries.json``: one object per filing with
-    ``date_recieved`` (sic) = disclosure date. Filings with ``transactions: []`` (paper filings)
-    are counted in ``ParseResult.empty_filings``.
-``senate_aggregate``
-    ``all_transactions.csv`` (or the same records as a JSON list): no disclosure date.
-``house``
-    House JSON list, one object per trade, with ``disclosure_date`` and ``district``.
-``csv``
-    Any CSV whose columns are mapped onto canonical names (:func:`read_trades_csv`).
+Registry names (:data:`PARSERS`): ``senate_daily`` (:func:`read_senate_daily_summaries`),
+``senate_aggregate`` (:func:`read_senate_transactions`), ``house``
+(:func:`read_house_transactions`), ``csv`` (:func:`read_trades_csv`).
 
 Conventions (documented decisions)
 ----------------------------------
@@ -120,10 +111,10 @@ class _Rows:
         start, m = len(self), len(records)
         problems: dict[int, list[str]] = {}
         objects = records
-        nondict = [i for i, r in enumerate(records) if r.__class__ is not dict]
-        if nondict:
+        broken = {i for i, r in enumerate(records) if r.__class__ is not dict}
+        if broken:
             objects = list(records)
-            for i in nondict:
+            for i in broken:
                 problems[i] = [f"record is a JSON {tx.json_type(records[i])}, not an object"]
                 objects[i] = {}
         for field in FIELDS:
@@ -140,7 +131,7 @@ class _Rows:
                         v = col[i]
                         if v is _MISSING:
                             col[i] = None
-                            if field in required and i not in problems:
+                            if field in required and i not in broken:
                                 problems.setdefault(i, []).append(f"missing field {key!r}")
                             continue
                         col[i], ok = tx.json_text(v)
@@ -261,7 +252,8 @@ def _build(rows: _Rows, *, source: str, path: Path, chamber: str | None,
         "comment": comment,
     })
     accepted = coerce_trades(frame.loc[ok])
-    bad = np.flatnonzero(~ok).tolist()
+    bad = np.flatnonzero(~ok)
+    bad = bad[np.argsort(np.asarray(rows.source_row)[bad], kind="stable")].tolist()  # file order
     rejects = pd.DataFrame({
         "source": source, "file": str(path),
         "source_row": np.array([rows.source_row[i] for i in bad], dtype="int64"),
@@ -353,13 +345,12 @@ def read_senate_daily_summaries(path: str | Path) -> ParseResult:
              for f in ("raw_name", "source_url", "disclosure_date", "source_bioguide_id",
                        "filing_id")}
     numbers = [heads[k]["n"] for k in owner]
-    start = len(rows)
     rows.extend_records(txns_all, _TXN_KEYS, required, numbers, extra=extra)
-    rows.detail = dict.fromkeys(range(start)) | dict(enumerate(position, start))
+    rows.detail = dict(enumerate(position))
     for i, k in enumerate(owner):
         if heads[k]["problems"]:
-            rows.pre[start + i] = "; ".join([heads[k]["problems"]] + (
-                [rows.pre[start + i]] if start + i in rows.pre else []))
+            rows.pre[i] = "; ".join([heads[k]["problems"]] + ([rows.pre[i]] if i in rows.pre
+                                                               else []))
     for n, raw, reason in broken:
         rows.add({}, n, raw, reason)
     return _build(rows, source="senate_daily", path=path, chamber="senate",
