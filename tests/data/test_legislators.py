@@ -164,6 +164,10 @@ def test_rules_on_small_table():
              state="NY", district="23", is_current=False),
         dict(bioguide_id="R000002", first_name="Tom", last_name="Reed", chamber="senate",
              state="RI", is_current=False),
+        dict(bioguide_id="T000479", first_name="Van", last_name="Taylor", chamber="house",
+             state="TX", district="3", birthday="1972-08-01", is_current=False),
+        dict(bioguide_id="R000120", first_name="John", last_name="Reed", chamber="house",
+             state="MA", district="6", birthday="1751-11-11", is_current=False),
         dict(bioguide_id="B000001", first_name="Bob", last_name="Brown", chamber="senate",
              state="OH", is_current=False),
         dict(bioguide_id="B000002", first_name="Robert", last_name="Brown", chamber="senate",
@@ -180,12 +184,16 @@ def test_rules_on_small_table():
         ("Adam Smith", "house", "WA09", "S000001", "exact"),
         ("Adam Smith", "house", "NE03", "S000002", "exact"),
         ("John N Kennedy", "senate", None, "K000001", "exact"),     # JFK is 101 in 2018
-        ("Tom Reed", "house", "AL00", "R000001", "exact"),         # chamber breaks the tie
+        ("Tom Reed", "house", None, "R000001", "exact"),           # chamber breaks the tie
         ("Tom Reed", "senate", None, "R000002", "exact"),
         ("Bob Brown", "senate", None, "B000001", "exact"),         # exact beats nickname
         ("Robert Brown", "senate", None, "B000002", "exact"),
         ("Rob Brown", "senate", None, "ambiguous", None),           # both by nickname: no guess
         ("Adam Smith", "senate", None, "ambiguous", None),
+        ("Nicholas V. Taylor", "house", "TX03", "T000479", "initial_of_first"),
+        ("Nicholas V. Taylor", "senate", None, "ruled out by evidence", None),  # no state
+        ("Adam Smith", "house", "TX05", "ruled out by state", None),
+        ("John Reed", "senate", None, "ruled out by age", None),    # born 1751, trade 2018
         ("Susan Collins", "senate", None, "no legislator surnamed", None),
         ("Michael Cruz", "senate", None, "given names match none", None),
         ("", "senate", None, "empty name", None),
@@ -208,7 +216,7 @@ def test_rules_on_small_table():
             assert str(row["bioguide_id"]) == want and row["method"] == method, (raw, row)
     assert res.trades["bioguide_id"].fillna("?").tolist() == [
         w if not pd.isna(m) else "?" for w, m in zip(tr["want"], tr["method"], strict=True)]
-    assert res.match_rate == pytest.approx(14 / 19, abs=1e-12)
+    assert res.match_rate == pytest.approx(15 / 23, abs=1e-12)
     amb = res.unmatched.set_index("raw_name").loc["Rob Brown", "reason"]
     assert "B000001" in amb and "B000002" in amb
 
@@ -388,11 +396,16 @@ def test_senate_aggregate_csv_rate(shared_path, real_legislators):
     assert by["Thad Cochran"] == "C000567" and by["Richard C Shelby"] == "S000320"
 
 
-def test_house_rate_by_name_and_district(shared_path, real_legislators):
+@pytest.fixture(scope="module")
+def house(shared_path, real_legislators):
     from workbench.data.disclosures import read_house_transactions
 
     parsed = read_house_transactions(shared_path("house/all_transactions.json"))
-    res = resolve_legislators(parsed.accepted, real_legislators)
+    return parsed, resolve_legislators(parsed.accepted, real_legislators)
+
+
+def test_house_rate_by_name_and_district(house):
+    _, res = house
     assert res.match_rate >= 0.97
     by = res.by_name.set_index(["raw_name", "district"])["bioguide_id"]
     assert by[("Thomas H. Kean", "NJ07")] == "K000398"
@@ -406,3 +419,34 @@ def test_house_rate_by_name_and_district(shared_path, real_legislators):
     tr = res.trades[res.trades["bioguide_id"].notna()]
     assert (tr["state"] == tr["district"].str[:2]).mean() >= 0.99
 
+
+
+@pytest.mark.parametrize("which", ["senate_daily", "house"])
+def test_leave_one_out_makes_no_false_match(which, request, real_legislators):
+    """Hide each resolved member from the candidates: the name must then stay unmatched.
+
+    A resolver that guesses would hand the trades to a namesake (Mike Collins for
+    "Susan M Collins", Mark A. Green of Wisconsin for "Mark Dr Green", TN07, ...).
+    """
+    from workbench.data.legislators import _pick
+
+    parsed, res = request.getfixturevalue(which)
+    index = _Index(real_legislators)
+    trades_of = parsed.accepted.assign(district=parsed.accepted["district"].fillna(""))
+    wrong = []
+    for g in res.by_name.itertuples():
+        true_row = int(np.flatnonzero(real_legislators["bioguide_id"] == g.bioguide_id)[0])
+        sub = trades_of[(trades_of["raw_name"] == g.raw_name)
+                        & (trades_of["district"] == ("" if pd.isna(g.district) else g.district))]
+        lo, hi = sub["transaction_date"].min(), sub["transaction_date"].max()
+        toks, bracket = normalize_name(g.raw_name)
+        found, _ = index.candidates(toks, bracket)
+        assert true_row in found, g.raw_name
+        found.pop(true_row)
+        state = g.district[:2] if isinstance(g.district, str) else None
+        district = str(int(g.district[2:])) if isinstance(g.district, str) else None
+        if found:
+            pick, _, _ = _pick(index, found, g.chamber, state, district, lo, hi)
+            if pick is not None:
+                wrong.append((g.raw_name, real_legislators["bioguide_id"].iloc[pick]))
+    assert wrong == []

@@ -74,6 +74,7 @@ SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
 # Name-match methods, strongest first, with the score reported in ``by_name``.
 METHOD_SCORES = {"exact": 1.0, "nickname": 0.9, "initials": 0.85, "middle": 0.8, "given": 0.75,
                  "initial_of_first": 0.6, "last_only": 0.5}
+WEAK_METHODS = frozenset({"initial_of_first", "last_only"})
 _DISTRICT_RE = re.compile(r"^\s*([A-Za-z]{2})\s*-?\s*(\d{1,2}|AL)?\s*$")
 
 
@@ -386,45 +387,61 @@ def _parse_district(text) -> tuple[str | None, str | None]:
 
 
 def _pick(index: _Index, found: dict, chamber, state, district, lo, hi):
-    """Apply the tie-break rules in order; return (row or None, decided_by, reason)."""
-    leg = index.leg
-    cands = list(found)
-    if len(cands) == 1:
-        return cands[0], "unique", ""
+    """Apply the rules of :func:`resolve_legislators` in order.
 
-    def age_ok(i):
+    Hard rules drop candidates (none left: unmatched); soft rules keep their subset only when
+    it is non-empty. Returns (row or None, decided_by, reason).
+    """
+    col = index.cols
+    dated = not pd.isna(lo)
+
+    def of_age(i) -> bool:  # unknown birthdays cannot be ruled out
         b = index.birthday[i]
-        if np.isnat(b) or pd.isna(lo):
-            return False
+        if np.isnat(b) or not dated:
+            return True
         b = pd.Timestamp(b)
         return (b + pd.DateOffset(years=MIN_AGE_YEARS) <= hi
                 and lo <= b + pd.DateOffset(years=MAX_AGE_YEARS))
 
-    def same(i, column, value) -> bool:
-        return index.cols[column][i] == value
+    def best(cands):
+        top = max(found[i][1] for i in cands)
+        return [i for i in cands if found[i][1] >= top]
 
-    best = max(found[i][1] for i in cands)
-    rules = [
-        ("age", age_ok if not pd.isna(lo) else None),
-        ("state", (lambda i: same(i, "state", state)) if state else None),
-        ("district", (lambda i: same(i, "district", district)) if district else None),
-        ("chamber", (lambda i: same(i, "chamber", chamber)) if chamber else None),
-        ("name", lambda i: found[i][1] >= best),
-        ("current", lambda i: bool(index.cols["is_current"][i])),
+    rules = [  # (name, hard, filter of a candidate list, applies)
+        ("age", True, lambda c: [i for i in c if of_age(i)], dated),
+        ("state", True, lambda c: [i for i in c if col["state"][i] == state], bool(state)),
+        # Weak name evidence (last name only, an initial of the first name) needs a known
+        # birthday and the state, and the district where both are known.
+        ("evidence", True, lambda c: [i for i in c if found[i][0] not in WEAK_METHODS or (
+            col["state"][i] == state and not np.isnat(index.birthday[i])
+            and (not district or col["district"][i] in (None, district)))], True),
+        ("age", False, lambda c: [i for i in c if not np.isnat(index.birthday[i])], dated),
+        ("district", False, lambda c: [i for i in c if col["district"][i] == district],
+         bool(district)),
+        ("chamber", False, lambda c: [i for i in c if col["chamber"][i] == chamber],
+         bool(chamber)),
+        ("name", False, best, True),
+        ("current", False, lambda c: [i for i in c if col["is_current"][i]], True),
     ]
-    for name, keep in rules:
-        if keep is None:
+    cands, decided_by = list(found), "unique"
+    for name, hard, keep, applies in rules:
+        if not applies:
             continue
-        kept = [i for i in cands if keep(i)]
-        if kept:
-            cands = kept
-        if name == "name":
-            best = max(found[i][1] for i in cands)
-        if len(cands) == 1:
-            return cands[0], name, ""
-    desc = ", ".join(f"{leg.at[i, 'bioguide_id']} ({_display(leg.loc[i])}, {leg.at[i, 'state']}, "
-                     f"{leg.at[i, 'chamber']})" for i in cands)
-    return None, "", f"ambiguous: {desc}"
+        kept = keep(cands)
+        if hard and not kept:
+            return None, "", f"ruled out by {name}: {_describe(index, cands)}"
+        if kept and len(kept) < len(cands):
+            cands, decided_by = kept, name
+        if len(cands) == 1 and not hard:  # every hard rule is checked, even for one candidate
+            return cands[0], decided_by, ""
+    return None, "", f"ambiguous: {_describe(index, cands)}"
+
+
+def _describe(index: _Index, rows) -> str:
+    leg = index.leg
+    return ", ".join(
+        f"{leg.at[i, 'bioguide_id']} ({_display(leg.loc[i])}, {leg.at[i, 'state']}, "
+        f"{leg.at[i, 'chamber']}, born {str(leg.at[i, 'birthday'])[:4]})" for i in rows)
 
 
 def _display(row) -> str:
