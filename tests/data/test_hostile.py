@@ -4,6 +4,7 @@ dropped row. All files are written into ``tmp_path``."""
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import os
@@ -222,7 +223,9 @@ def test_amount_number_and_non_text(tmp_path):
     ("01/05/2100", "02/05/2100", "transaction date 2100-01-05 is in the future"),
     ("01/05/1999", "02/05/1999", "transaction date 1999-01-05 before 2008-01-01"),
     ("03/10/2020", "03/01/2020", "disclosure before transaction"),
-    ("", "03/01/2020", "missing transaction date")])
+    ("", "03/01/2020", "missing transaction date"),
+    ("02/05/9999", "02/06/9999", "implausible date '02/05/9999'"),
+    ("01/01/0001", "03/01/2020", "implausible date")])
 def test_bad_dates(tmp_path, tdate, ddate, reason):
     r = house(tmp_path, [dict(HOUSE, transaction_date=tdate, disclosure_date=ddate)])
     assert reason in only_reject(r)
@@ -348,3 +351,60 @@ def test_big_file_bounded(tmp_path):
     assert len(r.rejects) == copies and (r.rejects["reason"] == "unparseable amount 'x'").all()
     assert r.accepted["trade_id"].is_unique
     assert r.duplicates == 2 * (copies - 1)  # same filing id repeated: identical lots
+
+
+# --------------------------------------------------------------------------- registry
+def test_aggregate_json_variant_matches_csv(tmp_path):
+    p = write(tmp_path, "agg.csv", CSV_HEADER + CSV_ROW + CSV_ROW)
+    from_csv = dz.read_senate_transactions(p)
+    with p.open(newline="", encoding="utf-8") as fh:
+        records = list(csv.DictReader(fh))
+    q = write(tmp_path, "agg.json", json.dumps(records))
+    assert dz.detect_source(q) == "senate_aggregate" == dz.detect_source(p)
+    from_json = dz.read_senate_transactions(q)
+    pd.testing.assert_frame_equal(from_json.accepted, from_csv.accepted)
+    assert from_json.duplicates == from_csv.duplicates == 1
+
+
+def test_detect_register_dispatch(tmp_path):
+    generic = write(tmp_path, "g.csv", "transaction_date,type,amount,politician\n"
+                    "01/04/2021,Purchase,$1,Jo Doe\n")
+    assert dz.detect_source(generic) == "csv"
+    r = dz.read_disclosures(generic, chamber="house")
+    assert r.source == "csv" and len(r.accepted) == 1 and r.accepted["amount_mid"].iloc[0] == 1.0
+    assert dz.detect_source(write(tmp_path, "h.json", json.dumps([HOUSE]))) == "house"
+    assert dz.detect_source(write(tmp_path, "s.json", json.dumps([FILING]))) == "senate_daily"
+    with pytest.raises(DataError, match="unknown layout"):
+        dz.detect_source(write(tmp_path, "x.json", json.dumps([{"a": 1}])))
+    with pytest.raises(DataError, match="no parser registered"):
+        dz.read_disclosures(generic, source="nope")
+
+    def read_mine(path, **kwargs):
+        return dz.read_trades_csv(path, source="mine", chamber="senate")
+
+    dz.register_parser("mine", read_mine)
+    try:
+        assert dz.read_disclosures(generic, source="mine").source == "mine"
+    finally:
+        dz.PARSERS.pop("mine")
+    with pytest.raises(TypeError):
+        dz.register_parser("bad", "not callable")
+
+
+def test_every_missing_field_is_named(tmp_path):
+    rec = {k: v for k, v in HOUSE.items() if k not in ("amount", "type", "representative")}
+    reason = only_reject(house(tmp_path, [rec]))
+    assert reason == "missing field 'type'; missing field 'amount'; missing field 'representative'"
+
+
+def test_pathological_structures(tmp_path):
+    p = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DataError) as err:
+        dz.read_house_transactions(p)
+    assert_error(err.value, p, None, "nested too deeply")
+    q = write(tmp_path, "wide.csv", CSV_HEADER + CSV_ROW.replace("Beyond Meat", "B" * 200_000))
+    with pytest.raises(DataError) as err:
+        dz.read_senate_transactions(q)
+    assert_error(err.value, q, 1, "malformed CSV")
+    r = house(tmp_path, [dict(HOUSE, amount="$" + "9" * 400 + " - $" + "9" * 401)])
+    assert "unparseable amount" in only_reject(r)

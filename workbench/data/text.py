@@ -238,9 +238,12 @@ def parse_date(value: str | None, formats: tuple[str, ...] = ("%m/%d/%Y",)
         return None, None
     for fmt in formats:
         try:
-            return datetime.strptime(text, fmt), None
+            parsed = datetime.strptime(text, fmt)
         except ValueError:
             continue
+        if not 1900 <= parsed.year <= 2261:  # outside pandas' nanosecond range: a typo
+            return None, f"implausible date {text[:40]!r}"
+        return parsed, None
     shown = " or ".join(f.replace("%m", "MM").replace("%d", "DD").replace("%Y", "YYYY")
                         .replace("%y", "YY") for f in formats)
     return None, f"invalid date {text[:40]!r} (expected {shown})"
@@ -436,6 +439,8 @@ def scan_json_records(text: str) -> tuple[int, str | None]:
 def load_json_list(path: Path, text: str) -> list:
     try:
         data = json.loads(text)
+    except RecursionError as exc:
+        raise DataError("JSON nested too deeply to be a disclosure file", file=str(path)) from exc
     except json.JSONDecodeError as exc:
         count, msg = scan_json_records(text)
         raise DataError(f"invalid JSON in record {count + 1}: {msg or exc.msg} "
