@@ -4,14 +4,10 @@
 ``schema.LEGISLATOR_COLUMNS``. :func:`resolve_legislators` maps each trade's name as filed
 (``raw_name``) to a ``bioguide_id`` and fills ``politician``, ``party`` and ``state``.
 
-Notes
------
-The CSVs carry one row per person with the *last* term's chamber, state, district and party;
-they hold no term dates and no death dates. Resolution therefore cannot check that a person
-sat in the filing chamber at the trade date. It uses the birthday instead (the candidate must
-be between 25 and 100 years old at the trade), then prefers the filing chamber and
-current members. ``party`` and ``state`` are those of the last term, not of the trade date
-(party switchers and members who moved between states are reported with their latest values).
+The CSVs carry one row per person with the *last* term's chamber, state, district and party,
+and no term or death dates: resolution cannot check that someone sat in the filing chamber at
+the trade date (see :func:`resolve_legislators` for what it checks instead), and ``party`` and
+``state`` are those of the last term, not of the trade date.
 """
 
 from __future__ import annotations
@@ -507,25 +503,27 @@ def resolve_legislators(trades: pd.DataFrame, legislators: pd.DataFrame) -> Reso
     -----
     Candidates share the filed last name (compound and hyphenated names included; trailing
     suffixes, honorifics, case, accents and punctuation ignored) and have compatible given
-    names: first name, nickname (legislators' ``nickname`` column and :data:`NICKNAMES`),
-    initials or middle name. A clash of given names excludes a candidate. Several candidates
-    are narrowed, keeping a rule's subset only when it is non-empty, by: (1) age 25-100 at
-    the trade dates (no death dates exist, so "alive" means "under 100"), (2) the state of the
-    House district (or the ``state`` hint), (3) the district number, (4) the filing chamber,
-    (5) the best name-match score, (6) current members over historical. Two or more left:
-    unmatched with reason ``"ambiguous: ..."`` rather than a guess.
+    names (``method``): first name, nickname (the ``nickname`` column, ``full_name`` and
+    :data:`NICKNAMES`), initials, middle name. A clash of given names excludes a candidate.
+
+    Hard rules, applied even to a lone candidate (none left: unmatched, "ruled out by ..."):
+    (1) *age*: 25 to 100 years old at the trade dates (the CSVs hold no term or death dates,
+    so "alive" means "under 100"; unknown birthdays pass); (2) *state*: the state of the
+    House district (or of the ``state`` hint) when known; (3) *evidence*: weak name matches
+    (last name only, or only the initial of the member's first name, as in "Nicholas V.
+    Taylor" for Van Taylor) also need a known birthday, the state and the district.
+    Soft rules, each keeping its subset only when non-empty, in this order: known birthday,
+    same district number, same chamber (of the member's last term), best name-match score,
+    current member. Two or more left: unmatched with reason ``"ambiguous: ..."``.
     """
-    out = trades.copy()
-    n = len(out)
-    if "raw_name" in out.columns:
-        names = out["raw_name"].astype("string")
-        if "politician" in out.columns:
-            names = names.fillna(out["politician"].astype("string"))
-    elif "politician" in out.columns:
-        names = out["politician"].astype("string")
-    else:
+    out, n = trades.copy(), len(trades)
+    if "raw_name" not in out.columns and "politician" not in out.columns:
         raise DataError("trades need a 'raw_name' or 'politician' column")
+    lacking = [c for c in LEGISLATOR_COLUMNS if c not in legislators.columns]
+    if lacking:
+        raise DataError(f"legislators table lacks columns {lacking}")
     col = lambda c: out[c] if c in out.columns else pd.Series(pd.NA, index=out.index)  # noqa: E731
+    names = col("raw_name").astype("string").fillna(col("politician").astype("string"))
     when = pd.to_datetime(col("transaction_date")).fillna(pd.to_datetime(col("disclosure_date")))
     key = pd.DataFrame({"raw_name": names, "chamber": col("chamber").astype("string"),
                         "district": col("district").astype("string"),
