@@ -450,3 +450,17 @@ def test_leave_one_out_makes_no_false_match(which, request, real_legislators):
             if pick is not None:
                 wrong.append((g.raw_name, real_legislators["bioguide_id"].iloc[pick]))
     assert wrong == []
+
+
+def test_case_punctuation_and_suffix_invariance(senate_daily, real_legislators):
+    """Upper case, doubled spaces, trailing suffixes and periods do not change the answer."""
+    _, res = senate_daily
+    by = res.by_name.dropna(subset=["bioguide_id"])
+    variants = pd.concat([
+        by.assign(raw_name=by["raw_name"].str.upper()),
+        by.assign(raw_name=by["raw_name"].str.replace(" ", "  ", regex=False) + ", Jr."),
+        by.assign(raw_name=by["raw_name"].str.replace(r"\b([A-Z])\b", r"\1.", regex=True)),
+    ], ignore_index=True)
+    tr = variants[["raw_name", "chamber"]].assign(transaction_date=pd.Timestamp("2018-01-02"))
+    again = resolve_legislators(tr, real_legislators).trades["bioguide_id"]
+    assert again.tolist() == variants["bioguide_id"].tolist()
