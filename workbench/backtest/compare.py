@@ -15,7 +15,7 @@ __all__ = ["StrategyComparison", "compare_strategies", "cost_sensitivity", "DEFA
 
 DEFAULT_VARIANTS = {
     "all buys": {"strategy": "all_buys"},
-    "top 10 bought": {"strategy": "top_n", "top_n": 10},
+    "top-N bought": {"strategy": "top_n"},
     "long-short": {"strategy": "long_short"},
     "Democrat buys": {"strategy": "all_buys", "party": "Democrat"},
     "Republican buys": {"strategy": "all_buys", "party": "Republican"},
