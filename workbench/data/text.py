@@ -297,9 +297,10 @@ _BOND_HINT = re.compile(
     r"rate/coupon|\bcoupon\b|\bmatures:|\bbonds?\b|\bnotes? due\b|\d%\s+due\b|\bdebenture",
     re.IGNORECASE)
 # Fund wording (case-sensitive on purpose: "ETF", "Fund", "Index" as filed). "Trust" alone is
-# not a hint: REITs ("Medical Properties Trust, Inc.") are operating companies.
+# not a hint: REITs ("Medical Properties Trust, Inc.") are operating companies; nor is "ETN"
+# (Eaton's ticker opens "ETN - Eaton Corporation plc").
 _FUND_HINT = re.compile(
-    r"\b(?:ETFs?|ETNs?|Fund|Funds|Contrafund|Index|Portfolio|Admiral Shares|Investor Shares)\b"
+    r"\b(?:ETFs?|Fund|Funds|Contrafund|Index|Portfolio|Admiral Shares|Investor Shares)\b"
     r"|(?i:\b(?:iShares|SPDR|ProShares|PowerShares|VictoryShares|Vanguard)\b)")
 _TYPE_LABELS = {
     "stock": "stock", "common stock": "stock", "stock option": "option", "option": "option",
@@ -350,8 +351,8 @@ def _case_word(word: str) -> str:
     core = word.strip("().,")
     if core.upper() in _KEEP_UPPER:
         return word.upper()
-    if word.isupper() or word.islower():
-        return word.capitalize() if not word.startswith("(") else "(" + word[1:].capitalize()
+    if word.isupper() or word.islower():  # typed in one case: capitalize each part
+        return re.sub(r"(^|[-'(])([a-z])", lambda m: m.group(1) + m.group(2).upper(), word.lower())
     return word
 
 
