@@ -99,3 +99,17 @@ def test_build_network_threshold_and_attributes(seed):
     assert everything.number_of_edges() == int((vals > 0).sum())
     with pytest.raises(ValueError):
         build_network(res, top_fraction=0.0)
+
+
+def test_count_correlation_dense_and_degenerate_rows(seed):
+    from workbench.network import count_correlation
+
+    rng = np.random.default_rng(seed)
+    x = rng.poisson(0.7, size=(6, 300)).astype(float)
+    x[4] = 0.0          # no trades at all
+    x[5] = 2.0          # constant
+    got = count_correlation(x)
+    ref = np.corrcoef(x[:4])
+    np.testing.assert_allclose(got[:4, :4], ref, atol=1e-12)
+    assert np.all(got[4:, :] == np.eye(6)[4:, :] * 0)
+    assert np.all(got[:, 4:] == 0)

@@ -60,14 +60,22 @@ def ticker_jaccard(incidence) -> np.ndarray:
 
 
 def count_correlation(counts) -> np.ndarray:
-    """Pearson correlation of rows of a politician x time count matrix; 0 for constant rows."""
-    x = np.asarray(_dense(counts), dtype=float)
-    x = x - x.mean(axis=1, keepdims=True)
-    norm = np.sqrt(np.einsum("ij,ij->i", x, x))
-    ok = norm > 0
-    z = np.zeros_like(x)
-    z[ok] = x[ok] / norm[ok, None]
-    c = z @ z.T
+    """Pearson correlation of rows of a politician x time count matrix; 0 for constant rows.
+
+    Computed from the sparse co-occurrence ``X X'`` (trade counts are mostly zero):
+    ``cov_ij = (X X')_ij - s_i s_j / T`` with row sums ``s`` and ``T`` columns.
+    """
+    x = sparse.csr_matrix(counts, dtype=float)
+    T = x.shape[1]
+    s = np.asarray(x.sum(axis=1)).ravel()
+    cov = _dense(x @ x.T) - np.outer(s, s) / T
+    var = np.diag(cov).copy()
+    # a constant row has zero variance up to rounding of the formula above
+    ok = var > 1e-12 * np.maximum(1.0, np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    sd = np.sqrt(np.where(ok, var, 1.0))
+    c = cov / sd[:, None] / sd[None, :]
+    c[~ok, :] = 0.0
+    c[:, ~ok] = 0.0
     np.clip(c, -1.0, 1.0, out=c)
     c[np.diag_indices_from(c)] = np.where(ok, 1.0, 0.0)
     return c
@@ -78,13 +86,14 @@ def side_agreement(net_side) -> np.ndarray:
 
     ``net_side`` is a politician x ticker matrix of the sign of (buys - sells): +1, -1, or 0
     (balanced). A ticker is shared when both have a non-zero net side on it. 0 where none is.
+    With ``S`` the sign matrix and ``Z = |S|``: shared = ``Z Z'``, agree - disagree = ``S S'``.
     """
-    s = sparse.csr_matrix(net_side, dtype=float)
-    pos = (s > 0).astype(float)
-    neg = (s < 0).astype(float)
-    nz = pos + neg
-    agree = _dense(pos @ pos.T + neg @ neg.T)
-    shared = _dense(nz @ nz.T)
+    s = sparse.csr_matrix(net_side, dtype=float, copy=True)
+    s.data = np.sign(s.data)
+    s.eliminate_zeros()
+    z = abs(s)
+    shared = _dense(z @ z.T)
+    agree = 0.5 * (shared + _dense(s @ s.T))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(shared > 0, agree / shared, 0.0)
 
@@ -118,7 +127,7 @@ class TradeMatrices:
     bins: pd.DatetimeIndex
     incidence: sparse.csr_matrix        # trades per (politician, ticker)
     net_side: sparse.csr_matrix         # sign(buys - sells) per (politician, ticker)
-    counts: np.ndarray                  # trades per (politician, time bin)
+    counts: sparse.csr_matrix           # trades per (politician, time bin)
     sector_counts: np.ndarray           # trades per (politician, sector)
 
 
@@ -157,8 +166,8 @@ def trade_matrices(trades: pd.DataFrame, securities: pd.DataFrame | None = None,
     bday = np.busday_count(lo, dates[keep])          # weekend trades count toward the next bin
     nb = int(np.busday_count(lo, hi) // bin_sessions) + 1
     b = np.minimum(bday // bin_sessions, nb - 1)
-    counts = np.zeros((n, nb))
-    np.add.at(counts, (pi[keep], b), 1.0)
+    counts = sparse.csr_matrix((np.ones(int(keep.sum())), (pi[keep], b)), shape=(n, nb))
+    counts.sum_duplicates()
     bins = pd.DatetimeIndex(np.busday_offset(lo, np.arange(nb) * bin_sessions, roll="forward"))
 
     if securities is not None and len(securities):
