@@ -12,6 +12,7 @@ import random
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -408,3 +409,54 @@ def test_pathological_structures(tmp_path):
     assert_error(err.value, q, 1, "malformed CSV")
     r = house(tmp_path, [dict(HOUSE, amount="$" + "9" * 400 + " - $" + "9" * 401)])
     assert "unparseable amount" in only_reject(r)
+
+
+# --------------------------------------------------------------------------- cleaning rules
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("$1,001 - $15,000", (1001.0, 15000.0, 8000.5)),
+    ("$15,001 -\n$50,000", (15001.0, 50000.0, 32500.5)),
+    ("$15,001 -", (15001.0, 50000.0, 32500.5)),
+    ("$1,000,001 -", (1_000_001.0, 5_000_000.0, 3_000_000.5)),
+    ("$1,118.07", (1118.07, 1118.07, 1118.07)),
+    ("Over $50,000,000", (50_000_001.0, NAN, 50_000_001.0)),
+    ("Spouse/DC Over $1,000,000", (1_000_001.0, NAN, 1_000_001.0)),
+    ("Unknown", (NAN, NAN, NAN)), ("--", (NAN, NAN, NAN)), ("", (NAN, NAN, NAN))])
+def test_parse_amount_table(text, expected):
+    from workbench.data.text import parse_amount
+
+    *got, reason = parse_amount(text)
+    assert reason is None
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9, equal_nan=True)
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ('<a href="https://finance.yahoo.com/q?s=PRU" target="_blank">PRU</a>', ("PRU", None)),
+    ('<a href="x">DD</a>   <br>  <a href="y">IFF</a>', ("DD", "IFF")),
+    ("--", (None, None)), ("", (None, None)), ("N/A", (None, None)), (" brk.b ", ("BRK.B", None)),
+    ("--  <br> --", (None, None)), ("SPY160219P00180000", ("SPY160219P00180000", None))])
+def test_clean_ticker_table(cell, expected):
+    from workbench.data.text import clean_ticker
+
+    assert clean_ticker(cell) == (*expected, None)
+
+
+@pytest.mark.parametrize("label,desc,ticker,expected", [
+    ("Stock", "Apple Inc.", True, "stock"), ("Stock", "SPDR S&amp;P 500 ETF", True, "fund"),
+    ("Stock", "Medical Properties Trust, Inc.", True, "stock"),
+    ("Stock", "Vanguard FTSE Europe ETF", True, "fund"),
+    ("Stock Option", "Vulcan <div>Option Type: Put</div>", True, "option"),
+    ("", 'Raytheon <div class="text-muted">Option Type: Call</div>', False, "option"),
+    ("Corporate Bond", "LII <em>Rate/Coupon:</em> 1.7%", False, "bond"),
+    ("Municipal Security", "City of X", False, "bond"),
+    ("", "JPM Contingent Autocall Tesoro Corp 10.75% due 5/21/2015", False, "bond"),
+    ("", "Israel Bond", False, "bond"), ("", "Apple Inc. (NASDAQ)", True, "stock"),
+    ("", "Some private thing", False, "other"), ("Non-Public Stock", "X Fund LP", False, "other"),
+    ("Other Securities", "AQR Long-Short Equity Fund Class I", False, "fund"),
+    ("Other Securities", "Revival LOC, LLC", False, "other"), ("Crypto", "BTC", True, "other")])
+def test_classify_asset_type_table(label, desc, ticker, expected):
+    from workbench.data.text import classify_asset_type
+
+    assert classify_asset_type(label, desc, ticker) == expected

@@ -134,6 +134,7 @@ def clean_text(value: str | None) -> str | None:
 
 
 _ANCHOR_SPLIT = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ACTIVE = re.compile(r"<\s*(?:script|style|iframe|object|embed)\b", re.IGNORECASE)
 _TICKER_OK = re.compile(r"[A-Z0-9^][A-Z0-9.\-/^]{0,24}")
 
 
@@ -149,13 +150,13 @@ def clean_ticker(value: str | None) -> tuple[str | None, str | None, str | None]
     """
     if value is None:
         return None, None, None
+    if _ACTIVE.search(value):
+        return None, None, f"invalid ticker {value[:80]!r}"  # script/style: not a ticker
     pieces = [strip_html(p).upper().replace(" ", "") if "<" in p or "&" in p
               else p.strip().upper() for p in _ANCHOR_SPLIT.split(value)]
     pieces = [p for p in pieces if p.lower() not in _NULL_TOKENS]
     if not pieces:
-        if value.strip().lower() in _NULL_TOKENS or _ANCHOR_SPLIT.sub("", value).strip() == "":
-            return None, None, None
-        return None, None, f"invalid ticker {value[:80]!r}"  # e.g. a cell holding only <script>
+        return None, None, None
     for p in pieces:
         if not _TICKER_OK.fullmatch(p):
             return None, None, f"invalid ticker {value[:80]!r}"
