@@ -19,6 +19,7 @@ _EXPORTS = {
     "read_trades_csv": "workbench.data.disclosures",
     "read_legislators": "workbench.data.legislators",
     "resolve_legislators": "workbench.data.legislators",
+    "ResolutionResult": "workbench.data.legislators",
     "read_prices": "workbench.data.prices",
     "read_securities": "workbench.data.prices",
     "read_french_factors": "workbench.data.factors",

@@ -84,6 +84,7 @@ def generate_universe(seed: int, **overrides) -> Universe:
         weekday.
     """
     params = SynthParams(**overrides)
+    check_params(params)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
     rng_mkt, rng_sec, rng_pol, rng_evt, rng_att, rng_plant, rng_px, rng_opt = streams
 
@@ -209,6 +210,24 @@ def generate_universe(seed: int, **overrides) -> Universe:
         options=options, truth=truth, source="synthetic",
         provenance=provenance_table(seed, params),
     )
+
+
+def check_params(params: SynthParams) -> None:
+    """Refuse sizes that cannot hold what is planted (rather than fail deep inside a draw)."""
+    need_pol = params.n_communities * params.community_size + params.n_informed + 4
+    if params.n_politicians < need_pol:
+        raise ValueError(f"n_politicians={params.n_politicians} cannot hold {params.n_communities} "
+                         f"communities of {params.community_size} and {params.n_informed} informed "
+                         f"traders: need at least {need_pol}")
+    if params.community_size < 2 or params.n_communities < 1:
+        raise ValueError("need at least one community of at least 2 members")
+    if params.n_communities * params.community_size // 2 + params.community_size > params.n_politicians // 2:
+        raise ValueError("too few politicians per party for single-party communities")
+    need_tickers = params.n_communities * 8 + params.n_option_tickers + 10
+    if params.n_tickers < need_tickers:
+        raise ValueError(f"n_tickers={params.n_tickers} too small: need at least {need_tickers}")
+    if not 0 <= params.anomaly_rate < 0.2:
+        raise ValueError("anomaly_rate must be in [0, 0.2)")
 
 
 def returns_close(prices: pd.DataFrame) -> pd.DataFrame:

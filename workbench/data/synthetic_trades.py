@@ -166,20 +166,24 @@ def simulate_events(lam: np.ndarray, pol: pd.DataFrame, securities: pd.DataFrame
     base["follower_of"] = base["follower_of"].astype(np.int64)
 
     # Followers copy the leader's stock trades lag + jitter sessions later.
-    copies = []
     members = {c: np.flatnonzero((pol["community"] == c).to_numpy() & ~pol["is_leader"].to_numpy())
                for c in community_tickers}
     lead_rows = np.flatnonzero(leader & (kind == "stock") & (side != "exchange"))
+    copy_row, copy_pol, copy_when = [], [], []
     for row in lead_rows:
-        c = community[row]
-        follow = members[c][rng.random(len(members[c])) < 0.6]
+        group = members[community[row]]
+        follow = group[rng.random(len(group)) < 0.6]
         when = session[row] + params.leader_lag_days + rng.integers(0, 3, size=len(follow))
         ok = when < n
-        if ok.any():
-            copies.append(pd.DataFrame({
-                "session": when[ok], "pol": follow[ok], "ticker": ticker[row],
-                "side": side[row], "partial": False, "kind": "stock", "follower_of": row}))
-    frame = pd.concat([base, *copies], ignore_index=True)
+        copy_row.append(np.full(int(ok.sum()), row))
+        copy_pol.append(follow[ok])
+        copy_when.append(when[ok])
+    src = np.concatenate(copy_row) if copy_row else np.empty(0, dtype=np.int64)
+    copies = pd.DataFrame({
+        "session": np.concatenate(copy_when) if copy_when else src, "pol": np.concatenate(copy_pol) if copy_pol else src,
+        "ticker": ticker[src], "side": side[src], "partial": False, "kind": "stock",
+        "follower_of": src.astype(np.int64)})
+    frame = pd.concat([base, copies], ignore_index=True)
     frame = frame.sort_values(["session", "pol"], kind="stable").reset_index(drop=True)
     return Events(frame)
 
