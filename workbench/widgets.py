@@ -83,7 +83,7 @@ def _price_line(prices: pd.DataFrame | None, ticker: str | None, start, end) -> 
 
 def _trace_values(sel: pd.DataFrame, side: str) -> dict:
     s = sel[sel["side"] == side]
-    hover = [f"{p} | {t} | {desc} | ${lo:,.0f}-${hi:,.0f}" if pd.notna(lo) and pd.notna(hi)
+    hover = [f"{p} | {t} | {desc} | ${lo:,.0f}-{hi:,.0f}" if pd.notna(lo) and pd.notna(hi)
              else f"{p} | {t} | {desc} | amount unknown"
              for p, t, desc, lo, hi in zip(s["politician"].astype(object),
                                            s["ticker"].astype(object).fillna("?"),

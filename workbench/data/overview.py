@@ -187,7 +187,8 @@ def _bracket_label(lo: float, hi: float) -> str:
         return "Unknown"
     if pd.isna(hi):
         return f"Over ${lo:,.0f}"
-    return f"${lo:,.0f} - ${hi:,.0f}"
+    # One dollar sign per label: plotly.js reads text with two "$" as LaTeX.
+    return f"${lo:,.0f} - {hi:,.0f}"
 
 
 def amount_distribution(trades: pd.DataFrame) -> pd.DataFrame:

@@ -141,6 +141,13 @@ def header_html(*, title: str, parameters: Mapping[str, object], provenance: dic
 
 
 def _plotlyjs_tag(mode: str) -> str:
+    # MathJaxConfig 'local': plotly.js would otherwise warn on the console that MathJax (which
+    # would come from a CDN) is absent.
+    return ("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
+            + _plotlyjs_script(mode))
+
+
+def _plotlyjs_script(mode: str) -> str:
     if mode == "inline":
         from plotly.offline import get_plotlyjs
 
