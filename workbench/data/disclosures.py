@@ -32,7 +32,12 @@ Conventions (documented decisions)
 * Dates: transaction and disclosure dates before 2008-01-01 (the STOCK Act is of 2012; the
   margin admits late-filed older trades) or after today are refused, as is a disclosure date
   before the transaction date ("disclosure before transaction").
-* Amounts, owners, sides and asset types: see :mod:`workbench.data.text`.
+* Units: amounts are US dollars (the disclosed bracket, not a position size); dates are
+  calendar days without time zone. ``transaction_date`` is the trade date as filed,
+  ``disclosure_date`` the day the filing was received (the first day the public could act on
+  it: use it for anything that trades on a disclosure).
+* Amounts, owners, sides and asset types: see :mod:`workbench.data.text`. ``ParseResult.notes``
+  counts the description-driven asset-type changes, multi-ticker cells and completed ranges.
 """
 
 from __future__ import annotations
