@@ -84,3 +84,12 @@ def test_disclosure_gap_captures_pre_disclosure_move(seed):
     assert g.stats["p"] < 1e-4
     # public entry: first session after the disclosure session -> lag 11 sessions
     assert g.stats["median_lag_sessions"] == 11
+
+
+def test_car_figure_carries_caar(seed):
+    from workbench.plotting.factors import plot_event_car
+
+    trades, px, f = _planted(seed)
+    res = event_study(trades, px, f, event_window=(-5, 10), windows=((0, 5),))
+    fig = plot_event_car(res)
+    np.testing.assert_allclose(fig.data[1].y, res.path["caar"].to_numpy())
