@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from workbench.data import disclosures as dz
-from workbench.data.schema import ParseResult
+from workbench.data import text as tx
+from workbench.data.schema import ParseResult, make_trade_id
 from workbench.exceptions import DataError
 
 HOUSE = {
@@ -460,3 +461,31 @@ def test_classify_asset_type_table(label, desc, ticker, expected):
     from workbench.data.text import classify_asset_type
 
     assert classify_asset_type(label, desc, ticker) == expected
+
+
+# --------------------------------------------------------------------------- fast paths
+def test_trade_id_fast_path_matches_schema(seed):
+    rng = random.Random(seed)
+    keys = [rng.choice(["a", "b-1", "ü", "#x", "20034616"]) for _ in range(500)]
+    pos = np.array([rng.randrange(0, 50) for _ in keys])
+    assert dz._trade_ids("house", keys, pos) == [make_trade_id("house", k, int(p))
+                                                  for k, p in zip(keys, pos, strict=True)]
+
+
+@pytest.mark.parametrize("func,parts", [(tx.parse_amount, 4), (tx.clean_ticker, 3),
+                                        (tx.normalize_owner, 2), (tx.display_name, None)])
+def test_map_unique_matches_plain_loop(func, parts, seed):
+    rng = random.Random(seed)
+    pool = [None, "", "--", "$1,001 - $15,000", "Over $50,000,000", "$15,001 -", "-$5", "Self",
+            "Spouse", "<a href='x'>PRU</a>", "DD<br>IFF", "RICHARD M BURR", "a,b", "Unknown"]
+    values = [rng.choice(pool) for _ in range(rng.randrange(0, 300))]
+    got = tx.map_unique(values, func, parts=parts)
+    plain = [func(v) for v in values]
+    if parts is None:
+        assert list(got) == plain
+    else:
+        for j in range(parts):
+            want = [p[j] for p in plain]
+            have = list(got[j])
+            assert all((isinstance(w, float) and np.isnan(w) and np.isnan(h)) or w == h
+                       for w, h in zip(want, have, strict=True))
