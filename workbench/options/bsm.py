@@ -44,13 +44,21 @@ def parse_flag(flag) -> np.ndarray:
     """
     arr = np.asarray(flag)
     if arr.dtype.kind in "iuf":
-        out = np.where(arr > 0, 1.0, -1.0)
-        return out
-    low = np.char.lower(arr.astype(str))
-    is_call = np.isin(low, ("c", "call"))
-    is_put = np.isin(low, ("p", "put"))
+        return np.where(arr > 0, 1.0, -1.0)
+    if arr.dtype.kind == "U" and arr.dtype.itemsize == 4:
+        # one-character codes: compare code points without building Python strings
+        code = np.ascontiguousarray(arr.reshape(-1)).view(np.uint32).reshape(arr.shape)
+        is_call = (code == ord("c")) | (code == ord("C"))
+        is_put = (code == ord("p")) | (code == ord("P"))
+    else:
+        codes, uniques = pd.factorize(arr.ravel())
+        low = np.array([str(u).lower() for u in uniques], dtype=object)
+        is_call = np.isin(low, ("c", "call"))[codes].reshape(arr.shape) if len(low) else \
+            np.zeros(arr.shape, dtype=bool)
+        is_put = np.isin(low, ("p", "put"))[codes].reshape(arr.shape) if len(low) else \
+            np.zeros(arr.shape, dtype=bool)
     if not np.all(is_call | is_put):
-        bad = np.unique(low[~(is_call | is_put)])[:5]
+        bad = np.unique(arr[~(is_call | is_put)].astype(str))[:5]
         raise ValueError(f"option flag must be 'c'/'call' or 'p'/'put', got {bad.tolist()}")
     return np.where(is_call, 1.0, -1.0)
 
@@ -257,15 +265,15 @@ def implied_volatility(price, S, K, t, r, flag, q=0.0, *, max_iter: int = 100,
     shape = th.shape
     th, S, K, t, r, q, price = (np.ravel(a).astype(float) for a in (th, S, K, t, r, q, price))
     n = th.size
-    reason = np.full(n, "ok", dtype=object)
+    reason = np.zeros(n, dtype=np.int8)              # index into IV_REASONS
     iv = np.full(n, np.nan)
 
     finite = np.isfinite(S) & np.isfinite(K) & np.isfinite(t) & np.isfinite(r) & np.isfinite(q) \
         & np.isfinite(price)
     invalid = ~finite | ~(S > 0) | ~(K > 0) | ~(price >= 0)
-    reason[invalid] = "invalid_input"
+    reason[invalid] = IV_REASONS.index("invalid_input")
     expired = ~invalid & ~(t > 0)
-    reason[expired] = "expired"
+    reason[expired] = IV_REASONS.index("expired")
     live = ~invalid & ~expired
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -279,11 +287,11 @@ def implied_volatility(price, S, K, t, r, flag, q=0.0, *, max_iter: int = 100,
         # Rounding of the premium itself: below this the time value carries no information.
         noise = 8.0 * np.finfo(float).eps * np.maximum(fwd_price, scale)
         below = live & (time_value < -noise)
-        reason[below] = "below_intrinsic"
+        reason[below] = IV_REASONS.index("below_intrinsic")
         above = live & ~below & (fwd_price >= upper * (1.0 - 1e-15))
-        reason[above] = "above_upper_bound"
+        reason[above] = IV_REASONS.index("above_upper_bound")
         flat = live & ~below & ~above & (time_value <= noise)
-        reason[flat] = "no_time_value"
+        reason[flat] = IV_REASONS.index("no_time_value")
         todo = live & ~below & ~above & ~flat
 
     idx = np.flatnonzero(todo)
@@ -298,9 +306,16 @@ def implied_volatility(price, S, K, t, r, flag, q=0.0, *, max_iter: int = 100,
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         top = _otm_black(x, hi, otm)
     too_high = target > top
-    s = np.sqrt(2.0 * np.abs(x))
-    atm_guess = target * np.sqrt(2.0 * np.pi)        # b ~ s / sqrt(2 pi) near the money
-    s = np.where(s < 1e-3, atm_guess, s)
+    s = np.sqrt(2.0 * np.abs(x))                      # inflection point of b(s)
+    # Corrado-Miller (1996) approximation on the normalized call, where it is defined.
+    with np.errstate(invalid="ignore", over="ignore"):
+        ex = np.exp(0.5 * x)
+        call = target + np.maximum(ex - 1.0 / ex, 0.0)   # normalized call of the same strike
+        half = call - 0.5 * (ex - 1.0 / ex)
+        disc_cm = half * half - (ex - 1.0 / ex) ** 2 / np.pi
+        cm = np.sqrt(2.0 * np.pi) / (ex + 1.0 / ex) * (half + np.sqrt(disc_cm))
+    use_cm = np.isfinite(cm) & (cm > 0) & (disc_cm > 0)
+    s = np.where(use_cm, cm, np.where(s < 1e-3, target * np.sqrt(2.0 * np.pi), s))
     s = np.clip(s, 1e-8, hi * 0.5)
     active = ~too_high
     it = 0
@@ -329,6 +344,7 @@ def implied_volatility(price, S, K, t, r, flag, q=0.0, *, max_iter: int = 100,
     ok &= ~too_high
     iv_idx = s / np.sqrt(t[idx])
     iv[idx[ok]] = iv_idx[ok]
-    reason[idx[~ok]] = "no_convergence"
-    return ImpliedVolResult(iv=iv.reshape(shape), reason=reason.reshape(shape).astype(str),
+    reason[idx[~ok]] = IV_REASONS.index("no_convergence")
+    return ImpliedVolResult(iv=iv.reshape(shape),
+                            reason=np.asarray(IV_REASONS)[reason].reshape(shape),
                             iterations=it)
