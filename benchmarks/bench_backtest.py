@@ -96,7 +96,14 @@ def main(argv=None):
     vbt_t, pf = best_of(lambda: run_vbt(0.0), args.repeats)
     v_eq = pf.value().to_numpy()
     s0 = simulate(W, R, 0.0, 0.0)["equity"]
-    d0 = float(np.max(np.abs(v_eq / s0 - 1)))
+    rel0 = np.abs(v_eq / s0 - 1)
+    d0 = float(np.max(rel0))
+    if d0 > 1e-4:
+        first = int(np.argmax(rel0 > 1e-4))
+        print(f"  divergence starts at {levels.index[first].date()} (row {first}); equity "
+              f"ours {s0[first]:.6f} vectorbt {v_eq[first]:.6f}; weights sum "
+              f"{W[first - 1].sum():.6f}, min price {np.nanmin(close.to_numpy()[first]):.4g}, "
+              f"NaN prices in input {int(levels.isna().sum().sum())}")
     vbt_tc, pfc = best_of(lambda: run_vbt(15e-4), args.repeats)
     d1 = float(np.max(np.abs(pfc.value().to_numpy() / sim["equity"] - 1)))
     print(f"vectorbt from_orders(targetpercent): {vbt_t * 1e3:.1f} ms without fees, "

@@ -19,6 +19,9 @@ from workbench.exceptions import DataError
 __all__ = ["to_wide_prices", "to_returns", "select_trades", "entry_sessions", "locate_entries", "ENTRIES"]
 
 ENTRIES = ("disclosure", "transaction")
+KEEP_COLUMNS = ("trade_id", "politician", "party", "chamber", "ticker", "side", "asset_type",
+                "transaction_date", "disclosure_date", "amount_low", "amount_mid",
+                "amount_high")
 
 
 def to_wide_prices(prices: pd.DataFrame, field: str = "adj_close") -> pd.DataFrame:
@@ -54,8 +57,9 @@ def select_trades(trades: pd.DataFrame, side: str, asset_types=("stock",)) -> pd
             raise DataError(f"trades table has no column {col!r}")
     if side not in ("buy", "sell"):
         raise ValueError(f"side must be 'buy' or 'sell', not {side!r}")
-    keep = (trades["side"] == side) & trades["asset_type"].isin(list(asset_types))
-    return trades.loc[keep.fillna(False).to_numpy()].reset_index(drop=True)
+    keep = ((trades["side"] == side) & trades["asset_type"].isin(list(asset_types)))
+    cols = [c for c in KEEP_COLUMNS if c in trades.columns]   # filter only what is used
+    return trades.loc[keep.fillna(False).to_numpy(), cols].reset_index(drop=True)
 
 
 def entry_sessions(trades: pd.DataFrame, entry: str = "disclosure") -> pd.Series:
