@@ -1,0 +1,14 @@
+"""Market regimes (Gaussian HMM with labelled states) and change points (ruptures)."""
+
+from workbench.regimes.changepoints import ChangePointResult, bic_penalty, detect_change_points
+from workbench.regimes.detector import (
+    RegimeDetector,
+    expected_durations,
+    label_states,
+    regime_features,
+)
+from workbench.regimes.history import RegimeResult, fit_regimes, regime_history
+
+__all__ = ["ChangePointResult", "RegimeDetector", "RegimeResult", "bic_penalty",
+           "detect_change_points", "expected_durations", "fit_regimes", "label_states",
+           "regime_features", "regime_history"]
