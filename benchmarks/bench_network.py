@@ -54,7 +54,8 @@ def pairwise_loop(trades: pd.DataFrame, sec: pd.DataFrame, days: pd.DatetimeInde
         net[p] = {t: (v > 0) - (v < 0) for t, v in score.items() if v != 0}
         c: dict = {}
         for t in sub["ticker"]:
-            c[sector_of.get(t, "Unknown")] = c.get(sector_of.get(t, "Unknown"), 0) + 1
+            if t in sector_of:
+                c[sector_of[t]] = c.get(sector_of[t], 0) + 1
         sect[p] = c
     n = len(politicians)
     out = {k: np.eye(n) for k in ("jaccard", "count_corr", "side_agreement", "sector_overlap")}

@@ -31,8 +31,8 @@ def pairwise_similarity(trades: pd.DataFrame, sector_of: dict, bins: np.ndarray,
         net[p] = {t: (v > 0) - (v < 0) for t, v in score.items() if v != 0}
         c: dict = {}
         for t in sub["ticker"]:
-            k = sector_of.get(t, "Unknown")
-            c[k] = c.get(k, 0) + 1
+            if t in sector_of:
+                c[sector_of[t]] = c.get(sector_of[t], 0) + 1
         sect[p] = c
     out = {k: np.zeros((n, n)) for k in ("jaccard", "count_corr", "side_agreement",
                                          "sector_overlap")}

@@ -23,6 +23,7 @@ def test_parse_cleaned_raw_and_bare_forms():
         RAW,
         "MDLZ (stock option)",
         "Apple Inc. common stock",
+        "The Kraft Heinz Company Option Type: Neither Strike price: $24.96 Expires: 02/23/2020",
         None,
     ])
     assert out.loc[0, "option_type"] == "call"
@@ -33,7 +34,8 @@ def test_parse_cleaned_raw_and_bare_forms():
         "put", 120.0, "Vulcan Materials Company"]
     assert out.loc[1, "expiration"] == pd.Timestamp("2020-05-15")
     assert out["detail_status"].tolist() == ["parsed", "parsed", "no_details", "unparsed",
-                                             "unparsed"]
+                                             "parsed", "unparsed"]
+    assert out.loc[4, "option_type"] == "neither" and out.loc[4, "strike"] == 24.96
     assert out.loc[2, "underlying"] == "MDLZ"
     assert np.isnan(out.loc[2, "strike"]) and pd.isna(out.loc[2, "expiration"])
 
@@ -45,7 +47,7 @@ def _trades():
         dict(trade_id="t1", ticker="ABC", asset_type="option", side="buy",
              asset_description="Abc Co Option Type: Call Strike price: $100.00 Expires: 02/20/2015",
              transaction_date="2015-01-05", disclosure_date="2015-01-20"),
-        dict(trade_id="t2", ticker="ABC", asset_type="other", side="sell",
+        dict(trade_id="t2", ticker=None, asset_type="other", side="sell",
              asset_description="ABC (stock option)", transaction_date="2015-01-06",
              disclosure_date="2015-01-21"),
         dict(trade_id="t3", ticker="ABC", asset_type="stock", side="buy",
@@ -85,6 +87,8 @@ def test_analyze_without_chain_hand_computed():
     assert df.loc["t1", "move_7d_after_disclosure"] == pytest.approx(1.01 ** 7 - 1, rel=1e-10)
     assert j > i
     assert np.isnan(df.loc["t2", "strike"]) and np.isnan(df.loc["t2", "moneyness"])
+    assert df.loc["t2", "ticker"] == "ABC"            # taken from "ABC (stock option)"
+    assert df.loc["t2", "spot"] == pytest.approx(90.0 * 1.01 ** (i + 1))
     assert not df["has_chain"].any() and df["squeeze_score"].isna().all()
     s = res.summary()
     assert (s["trades"], s["parsed"], s["no_details"], s["with_price"], s["with_chain"]) == (
@@ -113,3 +117,18 @@ def test_planted_squeezes_score_above_ordinary_trades(universe):
     assert df.loc[planted, "max_move_7d"].median() > 0.06
     assert df.loc[~planted, "max_move_7d"].median() < 0.05
     assert (df.loc[planted, "total_gex"] < 0).mean() >= 0.9
+
+
+@pytest.mark.shared
+def test_real_senate_option_trades(shared_path):
+    from workbench.data import read_senate_daily_summaries
+
+    trades = read_senate_daily_summaries(shared_path("senate/all_daily_summaries.json")).accepted
+    res = analyze_option_trades(trades)
+    s = res.summary()
+    # 84 option rows: 81 calls/puts with terms, 2 employee options ("Neither"), 1 bare row
+    assert (s["trades"], s["parsed"], s["no_details"], s["unparsed"]) == (84, 83, 1, 0)
+    df = res.to_frame()
+    assert set(df["option_type"].dropna()) == {"put", "neither"}
+    assert (df["days_to_expiry"].dropna() > 0).all()
+    assert df.loc[df["detail_status"] == "no_details", "ticker"].tolist() == ["MDLZ"]

@@ -151,7 +151,9 @@ def profile_communities(result: CommunityResult, trades: pd.DataFrame,
     -------
     DataFrame
         ``community, size, members, n_democrat, n_republican, n_other, cross_party,
-        dominant_sectors, n_trades, avg_performance``.
+        dominant_sectors`` (by trade count among tickers with a known sector),
+        ``sector_coverage`` (share of the community's trades whose sector is known),
+        ``n_trades, avg_performance``.
     """
     from workbench.network.graph import politician_attributes
 
@@ -165,7 +167,7 @@ def profile_communities(result: CommunityResult, trades: pd.DataFrame,
                            strict=True))
     tr = trades.loc[trades["ticker"].notna() & trades["politician"].notna(),
                     ["politician", "ticker"]].astype(str)
-    tr["sector"] = tr["ticker"].map(sec_map).fillna("Unknown")
+    tr["sector"] = tr["ticker"].map(sec_map)
     tr["community"] = tr["politician"].map(result.membership)
     perf = performance.reindex(result.membership.index) if performance is not None else None
     rows = []
@@ -174,13 +176,15 @@ def profile_communities(result: CommunityResult, trades: pd.DataFrame,
         nd, nr = int(is_d[names].sum()), int(is_r[names].sum())
         size = len(names)
         shares = np.array([nd, nr, size - nd - nr]) / size
-        secs = tr.loc[tr["community"] == cid, "sector"].value_counts()
+        in_c = tr.loc[tr["community"] == cid, "sector"]
+        secs = in_c.value_counts()                        # known sectors only
         secs = secs.sort_index().sort_values(ascending=False, kind="stable")
         rows.append({
             "community": int(cid), "size": size, "members": ", ".join(names),
             "n_democrat": nd, "n_republican": nr, "n_other": size - nd - nr,
             "cross_party": bool((shares >= cross_party_min_share).sum() >= 2),
             "dominant_sectors": ", ".join(secs.index[:n_sectors]),
+            "sector_coverage": float(in_c.notna().mean()) if len(in_c) else np.nan,
             "n_trades": int(attrs.loc[names, "n_trades"].fillna(0).sum()),
             "avg_performance": float(perf[names].mean()) if perf is not None else np.nan,
         })

@@ -16,7 +16,8 @@ better than ticker sets, which overlap heavily over nine years), where
 - ``A`` is the share of shared tickers on which the two net sides (sign of buys minus sells
   per ticker) agree; it is multiplied by ``J`` so that agreement on one shared ticker out of
   hundreds counts little;
-- ``C`` is the cosine similarity of the vectors of trade counts per sector.
+- ``C`` is the cosine similarity of the vectors of trade counts per sector (tickers with a
+  known sector only).
 
 The diagonal of ``weight`` is 0; the component matrices keep their natural diagonal.
 Pairs without shared tickers have ``A = 0``; constant count series have ``rho = 0``.
@@ -175,10 +176,12 @@ def trade_matrices(trades: pd.DataFrame, securities: pd.DataFrame | None = None,
                            strict=True))
     else:
         sec_map = {}
-    sector_of = np.array([sec_map.get(t, "Unknown") for t in tick], dtype=object)
-    secs = pd.Index(np.sort(np.unique(sector_of.astype(str))), name="sector")
+    sector_of = np.array([sec_map.get(t, "") for t in tick], dtype=object).astype(str)
+    known = sector_of != ""
+    secs = pd.Index(np.sort(np.unique(sector_of[known])), name="sector")
     ticker_sector = sparse.csr_matrix(
-        (np.ones(m), (np.arange(m), secs.get_indexer(sector_of.astype(str)))), shape=(m, len(secs)))
+        (np.ones(int(known.sum())), (np.arange(m)[known], secs.get_indexer(sector_of[known]))),
+        shape=(m, len(secs)))
     sector_counts = _dense(inc @ ticker_sector)
     return TradeMatrices(politicians=pol, tickers=tick, sectors=secs, bins=bins, incidence=inc,
                          net_side=net, counts=counts, sector_counts=sector_counts)
@@ -242,7 +245,8 @@ def compute_similarity(trades: pd.DataFrame, securities: pd.DataFrame | None = N
     trades : DataFrame
         Canonical trades; rows without ticker, politician or date are left out.
     securities : DataFrame, optional
-        ``ticker, sector``; tickers without a sector count as sector ``"Unknown"``.
+        ``ticker, sector``; trades in tickers without a sector do not enter the sector
+        overlap (without ``securities`` it is 0 for every pair).
     date_col : str
         Date of the trade-count series. Default ``"transaction_date"``: similarity describes
         behaviour (when people trade), it does not act on trades, so the transaction date is

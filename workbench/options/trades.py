@@ -42,7 +42,7 @@ __all__ = ["OPTION_DETAIL_COLUMNS", "OptionTradeResult", "parse_option_descripti
 OPTION_DETAIL_COLUMNS = ("underlying", "option_type", "strike", "expiration", "detail_status")
 
 _DETAIL = re.compile(
-    r"^(?P<company>.*?)\s*Option Type:\s*(?P<type>call|put)\s*"
+    r"^(?P<company>.*?)\s*Option Type:\s*(?P<type>[a-z]+)\s*"
     r"Strike price:\s*\$?\s*(?P<strike>[\d,]*\.?\d+)\s*"
     r"Expires:\s*(?P<exp>\d{1,2}/\d{1,2}/\d{2,4})", re.IGNORECASE)
 _BARE = re.compile(r"^\s*(?P<company>.*?)\s*\(\s*(?:stock\s+)?options?\s*\)\s*$", re.IGNORECASE)
@@ -207,6 +207,10 @@ def analyze_option_trades(trades: pd.DataFrame, prices: pd.DataFrame | None = No
     opt = select_option_trades(trades).reset_index(drop=True)
     det = parse_option_description(opt["asset_description"])
     tick = opt["ticker"].astype(object).where(opt["ticker"].notna(), None)
+    # "MDLZ (stock option)" without a ticker: the bare form names the ticker itself
+    bare_ticker = det["underlying"].where(det["detail_status"] == "no_details")
+    bare_ticker = bare_ticker.where(bare_ticker.fillna("").str.fullmatch(r"[A-Z][A-Z.]{0,5}"))
+    tick = tick.where(tick.notna(), bare_ticker.astype(object)).where(lambda v: v.notna(), None)
     out = pd.DataFrame({
         "trade_id": opt["trade_id"].astype(str), "politician": opt["politician"].astype(object),
         "party": opt["party"].astype(object), "ticker": tick, "side": opt["side"].astype(object),
