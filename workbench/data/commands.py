@@ -21,7 +21,7 @@ def add_store_arg(p: argparse.ArgumentParser) -> None:
 def register(subparsers) -> None:
     """Add the ``data`` group to the ``workbench`` parser."""
     from workbench.data.fetch import SOURCES
-    from workbench.data.store import KINDS, TRADE_SOURCES
+    from workbench.data.ingest import KINDS, TRADE_SOURCES
 
     data = subparsers.add_parser("data", help="ingest, summarize, fetch and synthesize data")
     sub = data.add_subparsers(dest="command", required=True)
@@ -58,7 +58,7 @@ def register(subparsers) -> None:
 
 
 def cmd_ingest(args) -> int:
-    from workbench.data.store import ingest
+    from workbench.data.ingest import ingest
 
     t0 = time.perf_counter()
     report = ingest(args.paths, args.store, kind=args.kind)
@@ -100,7 +100,7 @@ def cmd_summary(args) -> int:
 def cmd_fetch(args) -> int:
     from workbench.config import project_root
     from workbench.data.fetch import fetch
-    from workbench.data.store import ingest
+    from workbench.data.ingest import ingest
 
     dest = args.dest or project_root() / "data" / "raw" / args.what
     paths = fetch(args.what, dest, base_url=args.base_url, progress=not args.no_progress)
