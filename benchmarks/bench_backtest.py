@@ -84,13 +84,14 @@ def main(argv=None):
         return
     close = levels.ffill().bfill()
     # vectorbt executes orders at the close; our weights at close t are targets from then on.
+    # min_size=0: its default minimum order size skips tiny rebalancing trades.
     size = bt.weights_.copy()
     size.iloc[:] = np.where(np.isnan(W), 0.0, W)
 
     def run_vbt(fees):
         return vbt.Portfolio.from_orders(
             close, size=size, size_type="targetpercent", group_by=True, cash_sharing=True,
-            call_seq="auto", fees=fees, init_cash=1.0, freq="1D")
+            call_seq="auto", fees=fees, init_cash=1.0, freq="1D", min_size=0.0)
 
     run_vbt(0.0)   # numba compilation outside the timing
     vbt_t, pf = best_of(lambda: run_vbt(0.0), args.repeats)
