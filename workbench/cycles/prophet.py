@@ -11,6 +11,7 @@ doi:10.1080/00031305.2017.1380080
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,8 +114,12 @@ def forecast_prophet(series: pd.Series, horizon: int = 63, *, holidays: bool = T
     try:
         if random_state is not None:
             np.random.seed(int(random_state) % (2**32))  # noqa: NPY002
-        model.fit(df)
-        pred = model.predict(fut).set_index("ds")
+        with warnings.catch_warnings():
+            # prophet uses pandas APIs deprecated in pandas 3 (inplace=...): not our users' concern
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model.fit(df)
+            pred = model.predict(fut).set_index("ds")
     finally:
         np.random.set_state(state)  # noqa: NPY002
     keep = ["yhat", "yhat_lower", "yhat_upper", "trend"] + [
