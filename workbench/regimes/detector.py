@@ -197,8 +197,8 @@ class RegimeDetector:
         model.means_ = means
         model.covars_ = covs if self.covariance_type == "full" else np.array(
             [np.diag(c) for c in covs])
-        off = 0.02 / max(n - 1, 1)
-        model.transmat_ = np.full((n, n), off) + np.eye(n) * (0.98 - off)
+        off = 0.02 / (n - 1) if n > 1 else 0.0
+        model.transmat_ = np.full((n, n), off) + np.eye(n) * (1.0 - n * off)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(Z)
