@@ -19,8 +19,8 @@ from workbench.network import (
     build_network,
     compute_similarity,
     detect_communities,
+    mean_signed_return,
     politician_attributes,
-    politician_performance,
     profile_communities,
     rank_leaders,
 )
@@ -51,7 +51,7 @@ assert comm.membership.equals(comm2.membership)
 print("nodes", g.number_of_nodes(), "edges", g.number_of_edges(), "threshold", g.graph["threshold_used"])
 print(comm.summary().to_dict())
 prices = read_prices(d / "prices/sp500_daily_2010_2021.parquet", start="2011-12-01", end="2021-04-21").accepted
-perf = politician_performance(tr, prices)
+perf = mean_signed_return(tr, prices)
 prof = profile_communities(comm, tr, sec, perf)
 print(prof[prof["size"] >= 2].to_string())
 lead = rank_leaders(g, tr, comm.membership, n_permutations=200)

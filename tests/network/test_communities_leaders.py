@@ -14,8 +14,8 @@ from workbench.network import (
     compute_similarity,
     detect_communities,
     lead_lag_counts,
+    mean_signed_return,
     politician_attributes,
-    politician_performance,
     profile_communities,
     rank_leaders,
 )
@@ -130,7 +130,7 @@ def test_planted_leaders_rank_first(universe, synthetic_network):
 
 def test_profiles_flag_the_cross_party_community(universe, synthetic_network):
     _, _, comm, _ = synthetic_network
-    perf = politician_performance(universe.trades, universe.prices, horizon=21)
+    perf = mean_signed_return(universe.trades, universe.prices, horizon=21)
     prof = profile_communities(comm, universe.trades, universe.securities, perf)
     assert prof["size"].sum() == len(comm.membership)
     comms = universe.truth.communities

@@ -9,7 +9,7 @@
 from workbench.network.communities import (
     CommunityResult,
     detect_communities,
-    politician_performance,
+    mean_signed_return,
     profile_communities,
 )
 from workbench.network.graph import build_network, politician_attributes
@@ -32,7 +32,7 @@ from workbench.network.similarity import (
 )
 
 __all__ = [
-    "CommunityResult", "detect_communities", "politician_performance", "profile_communities",
+    "CommunityResult", "detect_communities", "mean_signed_return", "profile_communities",
     "build_network", "politician_attributes",
     "LeadershipResult", "compute_centrality", "lead_lag_counts", "rank_leaders",
     "DEFAULT_WEIGHTS", "SimilarityResult", "combine_weights", "compute_similarity",

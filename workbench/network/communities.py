@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CommunityResult", "detect_communities", "profile_communities",
-           "politician_performance"]
+           "mean_signed_return"]
 
 
 def _canonical_copy(graph: nx.Graph) -> nx.Graph:
@@ -100,7 +100,7 @@ def detect_communities(graph: nx.Graph, *, resolution: float = 1.0,
                            random_state=int(random_state))
 
 
-def politician_performance(trades: pd.DataFrame, prices: pd.DataFrame, *, horizon: int = 21,
+def mean_signed_return(trades: pd.DataFrame, prices: pd.DataFrame, *, horizon: int = 21,
                            date_col: str = "disclosure_date") -> pd.Series:
     """Mean signed forward return of each politician's stock trades (decimal per trade).
 
@@ -141,7 +141,8 @@ def profile_communities(result: CommunityResult, trades: pd.DataFrame,
     securities : DataFrame, optional
         ``ticker, sector`` for the dominant sectors.
     performance : Series, optional
-        Any per-politician metric (e.g. :func:`politician_performance`); averaged over members.
+        Any per-politician metric, averaged over members: :func:`mean_signed_return` (raw),
+        or an alpha column of :func:`workbench.factors.politician_performance` (risk-adjusted).
     cross_party_min_share : float
         A community is cross-party when at least two parties each hold this share of members.
     n_sectors : int
