@@ -7,6 +7,7 @@ need the ``workbench`` package and the data, not the output directory.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Sequence
 
@@ -25,7 +26,7 @@ def local_cluster(workers: int | None = None):
 
     n = int(workers or os.cpu_count() or 1)
     return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                        dashboard_address=None, silence_logs="error")
+                        dashboard_address=None, silence_logs=logging.ERROR)
 
 
 def _failed(job: ReportJob, exc: BaseException) -> ReportOutcome:

@@ -1,0 +1,65 @@
+"""A build on a Dask LocalCluster (2 worker processes) gives the same reports as a serial one."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import nbformat
+import pytest
+from report_helpers import NOTEBOOKS, TINY_MIN, TINY_OK, make_notebook
+
+from workbench.reports.runner import build_reports
+
+WIDGET = "application/vnd.jupyter.widget-view+json"  # holds a random model id
+
+
+def normalized(path) -> list:
+    """Code cells' sources and outputs, without timings, metadata or widget model ids."""
+    nb = nbformat.read(str(path), as_version=4)
+    cells = []
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        outs = []
+        for o in c.outputs:
+            if o.output_type == "stream":
+                outs.append(("stream", o.name, o.text))
+            elif o.output_type in ("display_data", "execute_result"):
+                outs.append((o.output_type, {k: v for k, v in o.data.items() if k != WIDGET}))
+            else:
+                outs.append((o.output_type, o.get("ename"), o.get("evalue")))
+        cells.append((c.source, c.execution_count, outs))
+    return cells
+
+
+def body(path) -> str:
+    """Report HTML without its header (run time, duration) and cell ids (papermill gives the
+    injected-parameters cell a random id)."""
+    text = re.sub(r'<header class="wb-header">.*?</header>', "", path.read_text(), flags=re.S)
+    return re.sub(r"cell-id=[0-9a-f-]+", "cell-id=*", text)
+
+
+@pytest.mark.slow
+def test_workers_2_matches_serial(tmp_path, smoke_build, seed, capsys):
+    nbdir = tmp_path / "nb"
+    nbdir.mkdir()
+    shutil.copy(NOTEBOOKS / "00_data_overview.ipynb", nbdir)
+    make_notebook(nbdir / "01_tiny.ipynb", TINY_OK)
+    make_notebook(nbdir / "02_min.ipynb", TINY_MIN)
+    params = {"smoke": True, "seed": seed}
+    serial = build_reports(nbdir, tmp_path / "serial", parameters=params, workers=1,
+                           only=["01_tiny", "02_min"])
+    capsys.readouterr()
+    dask = build_reports(nbdir, tmp_path / "dask", parameters=params, workers=2, progress=True)
+    err = capsys.readouterr().err
+    assert "3/3" in err  # tqdm: reports done / total
+    assert dask.ok and serial.ok, (dask.summary(), serial.summary())
+    ref = {"00_data_overview": smoke_build.out_dir, "01_tiny": serial.out_dir,
+           "02_min": serial.out_dir}
+    for name, ref_dir in ref.items():
+        got = normalized(dask.out_dir / "ipynb" / f"{name}.ipynb")
+        want = normalized(ref_dir / "ipynb" / f"{name}.ipynb")
+        assert got == want, name
+        assert body(dask.out_dir / f"{name}.html") == body(ref_dir / f"{name}.html"), name
+    assert [o.name for o in dask.outcomes] == sorted(ref)
