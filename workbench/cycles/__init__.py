@@ -1,7 +1,7 @@
 """Cycles in trade activity and returns: spectral detection with significance, seasonal
 decomposition, calendar effects and forecasts (harmonic and Prophet)."""
 
-from workbench.cycles.activity import trade_activity
+from workbench.cycles.activity import cycles_by_group, trade_activity
 from workbench.cycles.calendar import (
     CalendarEffects,
     DeadlineEffect,
@@ -21,7 +21,7 @@ from workbench.cycles.spectral import CALENDAR_PERIODS, CycleResult, calendar_la
 
 __all__ = [
     "CALENDAR_PERIODS", "CalendarEffects", "CycleForecast", "CycleResult", "DeadlineEffect",
-    "Decomposition", "ProphetForecast", "calendar_features", "calendar_label",
+    "Decomposition", "ProphetForecast", "calendar_features", "calendar_label", "cycles_by_group",
     "decompose_seasonal", "detect_cycles", "estimate_calendar_effects",
     "estimate_deadline_effect", "forecast_cycles", "forecast_prophet", "market_holidays",
     "recess_days", "trade_activity",

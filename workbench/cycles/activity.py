@@ -6,7 +6,7 @@ import pandas as pd
 
 from workbench.exceptions import DataError
 
-__all__ = ["trade_activity"]
+__all__ = ["cycles_by_group", "trade_activity"]
 
 
 def trade_activity(trades: pd.DataFrame, *, by: str | None = None,
@@ -56,3 +56,26 @@ def trade_activity(trades: pd.DataFrame, *, by: str | None = None,
     if top is not None and out.shape[1] > top:
         out = out[out.sum().sort_values(ascending=False).index[:top]]
     return out
+
+
+def cycles_by_group(activity: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """Significant cycles of every column of a per-session count frame.
+
+    Runs :func:`~workbench.cycles.detect_cycles` on each column (``kwargs`` are passed on);
+    columns with too few observations are skipped. Returns ``group, period, calendar_label,
+    amplitude, q_value`` rows, strongest first within a group.
+    """
+    from workbench.cycles.spectral import detect_cycles
+
+    rows = []
+    for col in activity.columns:
+        try:
+            res = detect_cycles(activity[col], **kwargs)
+        except DataError:
+            continue
+        sig = res.significant
+        for r in sig.itertuples():
+            rows.append({"group": col, "period": r.period, "calendar_label": r.calendar_label,
+                         "amplitude": r.amplitude, "q_value": r.q_value})
+    return pd.DataFrame(rows, columns=["group", "period", "calendar_label", "amplitude",
+                                       "q_value"])

@@ -96,11 +96,8 @@ def forecast_prophet(series: pd.Series, horizon: int = 63, *, holidays: bool = T
         raise DataError(f"need at least 30 observations, got {len(s)}")
     if log1p and (s < 0).any():
         raise DataError("log1p needs non-negative values")
-    # cmdstanpy logs every chain at INFO; library code stays quiet.
-    for name in ("prophet", "cmdstanpy"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-        for handler in logging.getLogger(name).handlers:
-            handler.setLevel(logging.WARNING)
+    # Yearly seasonality needs two years of history (Prophet warns and over-fits otherwise).
+    yearly = yearly and (s.index[-1] - s.index[0]).days >= 730
     df = pd.DataFrame({"ds": s.index, "y": np.log1p(s.to_numpy()) if log1p else s.to_numpy()})
     hol = None
     if holidays:
@@ -111,6 +108,11 @@ def forecast_prophet(series: pd.Series, horizon: int = 63, *, holidays: bool = T
     fut = pd.DataFrame({"ds": s.index.append(future_sessions(s.index, horizon))})
     # Prophet samples from numpy's global state: seed it for this call only, then restore it.
     state = np.random.get_state()  # noqa: NPY002
+    # cmdstanpy logs every chain at INFO through its own handler: silence it for this call.
+    loggers = [logging.getLogger(n) for n in ("prophet", "cmdstanpy")]
+    was_disabled = [lg.disabled for lg in loggers]
+    for lg in loggers:
+        lg.disabled = True
     try:
         if random_state is not None:
             np.random.seed(int(random_state) % (2**32))  # noqa: NPY002
@@ -122,6 +124,8 @@ def forecast_prophet(series: pd.Series, horizon: int = 63, *, holidays: bool = T
             pred = model.predict(fut).set_index("ds")
     finally:
         np.random.set_state(state)  # noqa: NPY002
+        for lg, was in zip(loggers, was_disabled, strict=True):
+            lg.disabled = was
     keep = ["yhat", "yhat_lower", "yhat_upper", "trend"] + [
         c for c in ("weekly", "yearly", "holidays") if c in pred.columns]
     out = pred[keep].copy()

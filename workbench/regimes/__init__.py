@@ -8,7 +8,8 @@ from workbench.regimes.detector import (
     regime_features,
 )
 from workbench.regimes.history import RegimeResult, fit_regimes, regime_history
+from workbench.regimes.inputs import market_returns
 
 __all__ = ["ChangePointResult", "RegimeDetector", "RegimeResult", "bic_penalty",
            "detect_change_points", "expected_durations", "fit_regimes", "label_states",
-           "regime_features", "regime_history"]
+           "market_returns", "regime_features", "regime_history"]
