@@ -9,11 +9,13 @@ from report_helpers import NOTEBOOKS, PAYLOAD
 
 @pytest.fixture(scope="session")
 def smoke_build(tmp_path_factory, seed):
-    """Every notebook in notebooks/ built once, serially, with smoke=True at the session seed."""
+    """Every notebook in notebooks/ built once with smoke=True at the session seed, on a Dask
+    LocalCluster of 2 workers (what ``make reports`` does on this machine); test_dask compares
+    it with a serial build."""
     from workbench.reports.runner import build_reports
 
     out = tmp_path_factory.mktemp("smoke_reports")
-    return build_reports(NOTEBOOKS, out, parameters={"smoke": True, "seed": seed}, workers=1)
+    return build_reports(NOTEBOOKS, out, parameters={"smoke": True, "seed": seed}, workers=2)
 
 
 @pytest.fixture(scope="session")
