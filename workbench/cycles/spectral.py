@@ -282,18 +282,27 @@ def detect_cycles(series: pd.Series | np.ndarray, *, times: np.ndarray | None = 
     pgram = pd.DataFrame({"frequency": freq, "period": period, "power": power,
                           "null_power": null_power, "threshold": threshold, "p_value": pvals})
     # Local maxima of the periodogram, strongest first.
-    peaks = [i for i in range(len(power))
-             if (i == 0 or power[i] > power[i - 1]) and (i == len(power) - 1 or power[i] >= power[i + 1])]
+    left = np.r_[True, power[1:] > power[:-1]]
+    right = np.r_[power[:-1] >= power[1:], True]
+    peaks = list(np.flatnonzero(left & right))
     peaks = sorted(peaks, key=lambda i: -power[i])[:max_cycles]
     df = 1.0 / span
     total_var = float(np.var(x)) * n / 2 if np.var(x) > 0 else 1.0
+    if method == "fft" and any(reject[i] for i in peaks):
+        # 8x zero-padded periodogram: peak positions between Fourier bins in one FFT
+        pad = 8
+        fine_f = np.fft.rfftfreq(pad * n)
+        fine_p = np.abs(np.fft.rfft(x, pad * n)) ** 2
     rows = []
     for i in peaks:
-        if reject[i]:  # refine significant peaks between the neighbouring Fourier bins
-            fine = np.linspace(max(freq[i] - df, 1e-9), freq[i] + df, 81)
-            f_best = fine[np.argmax(_lomb_scargle(t, x, fine))]
-        else:
+        if not reject[i]:
             f_best = freq[i]
+        elif method == "fft":  # refine significant peaks between the neighbouring bins
+            win = np.flatnonzero((fine_f >= freq[i] - df) & (fine_f <= freq[i] + df))
+            f_best = fine_f[win[np.argmax(fine_p[win])]]
+        else:
+            fine = np.linspace(max(freq[i] - df, 1e-9), freq[i] + df, 41)
+            f_best = fine[np.argmax(_lomb_scargle(t, x, fine))]
         amp, phase = _fit_sinusoid(t - t[0], x, f_best)
         rows.append({
             "period": 1 / f_best, "period_low": 1 / (f_best + df / 2),

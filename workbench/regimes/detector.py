@@ -16,7 +16,6 @@ import warnings
 import numpy as np
 import pandas as pd
 from hmmlearn.hmm import GaussianHMM
-from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
 from workbench.data.truth import REGIME_NAMES
@@ -283,14 +282,18 @@ class RegimeDetector:
         logb = np.column_stack([multivariate_normal(m.means_[j], cov[j], allow_singular=True)
                                 .logpdf(Z) for j in range(m.n_components)])
         logb = logb.reshape(len(Z), m.n_components)
-        logA = np.log(np.clip(m.transmat_, 1e-300, None))
-        out = np.empty_like(logb)
-        la = np.log(np.clip(m.startprob_, 1e-300, None)) + logb[0]
-        out[0] = la - logsumexp(la)
+        # Scaled forward recursion in probability space; emissions rescaled per session by
+        # their max (cancels in the normalization), so nothing underflows.
+        b = np.exp(logb - logb.max(axis=1, keepdims=True))
+        A = m.transmat_
+        out = np.empty_like(b)
+        a = m.startprob_ * b[0]
+        out[0] = a / a.sum()
         for t in range(1, len(Z)):
-            la = logsumexp(out[t - 1][:, None] + logA, axis=0) + logb[t]
-            out[t] = la - logsumexp(la)
-        return pd.DataFrame(np.exp(out), index=index, columns=self.labels_)
+            a = (out[t - 1] @ A) * b[t]
+            total = a.sum()
+            out[t] = a / total if total > 0 else b[t] / b[t].sum()  # extreme outlier guard
+        return pd.DataFrame(out, index=index, columns=self.labels_)
 
     def score(self, X, y=None) -> float:
         """Log-likelihood of the (standardized) features."""

@@ -1,0 +1,28 @@
+"""DTW search recovers the repeated motifs planted in the synthetic universe."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workbench.patterns import find_similar_patterns
+
+
+def test_planted_motifs_found(universe):
+    motifs = universe.truth.motifs
+    prices = universe.prices_wide("adj_close")
+    sessions = prices.index
+    found, total = 0, 0
+    for _, group in motifs.groupby("motif_id"):
+        plants = [(r.ticker, sessions.searchsorted(r.start_date)) for r in group.itertuples()
+                  if r.ticker in prices.columns]
+        tick, s0 = plants[0]
+        length = int(group["length"].iloc[0])
+        query = prices[tick].iloc[s0:s0 + length]
+        res = find_similar_patterns(query, prices, top_k=len(plants) + 2, query_ticker=tick,
+                                    as_of=sessions[-1], require_outcome=False)
+        hits = {(r.ticker, sessions.get_loc(r.start)) for r in res.matches.itertuples()}
+        for t, s in plants[1:]:
+            total += 1
+            found += any(ht == t and abs(hs - s) <= 3 for ht, hs in hits)
+    assert total > 0
+    assert found / total >= 0.5, f"found {found} of {total} planted repeats"
