@@ -52,7 +52,7 @@ def test_render_html_offline_hidden_code_and_escaped():
     html = render_html(executed_notebook(), title="t", header="<header>H</header>")
     assert "SECRET_SOURCE_CODE" not in html  # code hidden
     assert not EXTERNAL.findall(html), EXTERNAL.findall(html)  # no CDN / network resource
-    assert "require.min.js" not in html and "mathjax" not in html.lower()
+    assert "require.min.js" not in html and "MathJax.js" not in html and "tex-" not in html
     assert html.count('<script src="plotly.min.js"></script>') == 1
     assert "<script>document.title" not in html  # pandas escaped the table cell
     assert "&lt;script&gt;document.title" in html
