@@ -114,7 +114,7 @@ def test_harmonic_forecast_interval_covers(seed):
     inside = (y[len(idx):] >= fc["low"].to_numpy()) & (y[len(idx):] <= fc["high"].to_numpy())
     assert 0.75 <= inside.mean() <= 1.0
     assert fc.index[0] == pd.Timestamp("2020-01-02")  # next NYSE session, no weekend
-    assert (fc.index.dayofweek < 5).all()
+    assert (fc.index.day_of_week < 5).all()
 
 
 def test_missing_values_are_refused(activity):

@@ -13,7 +13,7 @@ from workbench.data.calendar import trading_days
 def test_prophet_forecasts_sessions_only(seed):
     idx = trading_days("2018-01-01", "2020-06-30")
     rng = np.random.default_rng(seed)
-    y = pd.Series(rng.poisson(5 + 2 * (idx.dayofweek == 0)), index=idx)
+    y = pd.Series(rng.poisson(5 + 2 * (idx.day_of_week == 0)), index=idx)
     a = forecast_prophet(y, horizon=20, log1p=True, random_state=seed, uncertainty_samples=50)
     b = forecast_prophet(y, horizon=20, log1p=True, random_state=seed, uncertainty_samples=50)
     fut = a.forecast[a.forecast["observed"].isna()]

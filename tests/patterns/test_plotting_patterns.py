@@ -21,7 +21,7 @@ def test_analog_figures(seed):
     assert isinstance(fig, go.Figure)
     names = [t.name for t in fig.data]
     assert "query" in names and "weighted mean" in names
-    assert sum(n.startswith("#") for n in names) == len(res.matches)
+    assert sum(str(n).startswith("#") for n in names) == len(res.matches)
     mean = next(t for t in fig.data if t.name == "weighted mean")
     f30 = res.forecast.set_index("horizon").loc[30, "mean"]
     assert mean.y[list(mean.x).index(30)] == pytest.approx(f30, rel=1e-9)

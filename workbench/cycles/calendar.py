@@ -39,16 +39,16 @@ def recess_days(start, end) -> pd.DatetimeIndex:
         e = pd.Timestamp(easter(year))
         spans.append((e - pd.Timedelta(days=9), e + pd.Timedelta(days=5)))
         j4 = pd.Timestamp(year, 7, 4)
-        spans.append((j4 - pd.Timedelta(days=j4.dayofweek), j4 - pd.Timedelta(days=j4.dayofweek)
+        spans.append((j4 - pd.Timedelta(days=j4.day_of_week), j4 - pd.Timedelta(days=j4.day_of_week)
                       + pd.Timedelta(days=6)))
         nov = pd.date_range(f"{year}-11-01", f"{year}-11-30")
-        thanks = nov[(nov.dayofweek == 3)][3]
+        thanks = nov[(nov.day_of_week == 3)][3]
         spans.append((thanks - pd.Timedelta(days=3), thanks + pd.Timedelta(days=3)))
         feb = pd.date_range(f"{year}-02-01", f"{year}-02-28")
-        pres = feb[feb.dayofweek == 0][2]
+        pres = feb[feb.day_of_week == 0][2]
         spans.append((pres, pres + pd.Timedelta(days=6)))
         may = pd.date_range(f"{year}-05-01", f"{year}-05-31")
-        mem = may[may.dayofweek == 0][-1]
+        mem = may[may.day_of_week == 0][-1]
         spans.append((mem, mem + pd.Timedelta(days=6)))
         for a, b in spans:
             flag |= (days >= a) & (days <= b)
@@ -80,7 +80,7 @@ def calendar_features(dates, *, recess: pd.DatetimeIndex | None = None) -> pd.Da
     rec = recess_days(idx.min(), idx.max()) if recess is None else pd.DatetimeIndex(recess)
     q_end = pd.Series(idx, index=idx).groupby([idx.year, idx.quarter]).rank(ascending=False) <= 5
     out = pd.DataFrame({
-        "dow": pd.Categorical([DOW_NAMES[d] if d < 5 else "Weekend" for d in idx.dayofweek],
+        "dow": pd.Categorical([DOW_NAMES[d] if d < 5 else "Weekend" for d in idx.day_of_week],
                               categories=list(DOW_NAMES) + ["Weekend"]),
         "month": pd.Categorical([MONTH_NAMES[m - 1] for m in idx.month],
                                 categories=list(MONTH_NAMES)),
