@@ -23,4 +23,4 @@ def test_planted_motifs_found(universe):
             total += 1
             found += any(ht == t and abs(hs - s) <= 3 for ht, hs in hits)
     assert total > 0
-    assert found / total >= 0.5, f"found {found} of {total} planted repeats"
+    assert found / total >= 0.8, f"found {found} of {total} planted repeats"

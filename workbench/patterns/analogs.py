@@ -114,8 +114,9 @@ def find_similar_patterns(query: pd.Series | np.ndarray, history: pd.DataFrame,
         Ticker of the query; its windows overlapping the query dates are excluded.
     as_of : Timestamp, optional
         Decision date; defaults to the query's last date when the query has dates. No look-ahead:
-        with ``require_outcome`` a match must end ``max(horizons)`` sessions before ``as_of`` so
-        that every outcome was observable then; otherwise it must only end before the query.
+        a match must end by ``as_of``, and with ``require_outcome`` ``max(horizons)`` sessions
+        before it so that every outcome was observable then. Pass the last date of the history
+        to search everything (e.g. to find all repeats of a motif).
     interval : (float, float)
         Quantiles of the analog outcome distribution reported as the forecast interval.
     log : bool
@@ -155,13 +156,7 @@ def find_similar_patterns(query: pd.Series | np.ndarray, history: pd.DataFrame,
         as_of = q_series.index[-1]
     if as_of is not None:
         cutoff = dates.searchsorted(pd.Timestamp(as_of), side="right") - 1  # last row <= as_of
-        if require_outcome:
-            limit = cutoff - max_h
-        elif has_dates:
-            limit = min(cutoff, int(dates.searchsorted(q_series.index[0])) - 1)
-        else:
-            limit = cutoff
-        mask &= end_pos <= limit
+        mask &= end_pos <= (cutoff - max_h if require_outcome else cutoff)
     if query_ticker is not None and has_dates and query_ticker in stacked.names:
         sid = stacked.names.index(query_ticker)
         q0 = dates.searchsorted(q_series.index[0])
