@@ -112,3 +112,15 @@ def test_bad_input_raises_data_error():
         find_similar_patterns(np.array([1.0, 2.0, 3.0]), df)
     with pytest.raises(DataError):
         find_similar_patterns(np.array([1.0, 2.0]), df.abs())
+
+
+def test_topk_larger_than_available_windows(seed):
+    """Few windows, k above what fits: every valid window once, none spanning two series."""
+    rng = np.random.default_rng(seed)
+    df = random_prices(rng, 40, 3)
+    st = stack_histories(df)
+    q = np.cumsum(rng.normal(size=10))
+    starts, dists, _ = search_topk(q, st, 50, 1, 10)
+    ref = naive_topk(q, [st.values[st.series_id == i] for i in range(3)], 50, 1, 10)
+    assert [(int(st.series_id[s]), int(st.pos[s])) for s in starts] == [(a, b) for a, b, _ in ref]
+    assert all(st.series_id[s] == st.series_id[s + 9] for s in starts)

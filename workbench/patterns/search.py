@@ -26,6 +26,7 @@ __all__ = ["znormalize", "band_radius", "dtw_distance", "stack_histories", "Stac
            "search_topk", "select_non_overlapping"]
 
 _EPS = 1e-12
+_FAR = 1e4  # sketch value of an invalid window: its cheap bound exceeds any DTW distance
 
 
 def znormalize(w: np.ndarray) -> np.ndarray:
@@ -164,7 +165,18 @@ def _prepared(stacked: Stacked, m: int) -> dict:
         c1 = np.concatenate([[0.0], np.cumsum(xf)])
         # Envelope of the raw series (radius-free here: filled per query); NaN -> +-inf so that
         # windows near gaps only get looser (still valid) bounds.
-        stacked.cache[key] = {"mu": mu, "inv": inv, "ok": ok, "c1": c1, "xf": xf}
+        nw = len(mu)
+        segs = _segments(m)
+        # Query-independent sketch of every z-normalized window for the cheap bounds: first
+        # value, segment means, last value (float32; invalid windows pushed far away).
+        sketch = np.empty((len(segs) + 2, nw), dtype=np.float32)
+        sketch[0] = (xf[:nw] - mu) * inv
+        for j, (a, b) in enumerate(segs, start=1):
+            sketch[j] = ((c1[b: b + nw] - c1[a: a + nw]) / (b - a) - mu) * inv
+        sketch[-1] = (xf[m - 1: m - 1 + nw] - mu) * inv
+        sketch[:, ~ok] = _FAR
+        stacked.cache[key] = {"mu": mu, "inv": inv, "ok": ok, "xf": xf, "sketch": sketch,
+                              "segments": segs}
     return stacked.cache[key]
 
 
@@ -206,27 +218,30 @@ def search_topk(query: np.ndarray, stacked: Stacked, k: int, radius: int,
     if len(x) < m or k < 1:
         return np.empty(0, int), np.empty(0), 0
     prep = _prepared(stacked, m)
-    mu, inv, ok, c1 = prep["mu"], prep["inv"], prep["ok"], prep["c1"]
+    mu, inv, ok, sketch = prep["mu"], prep["inv"], prep["ok"], prep["sketch"]
     if candidate_mask is not None:
         ok = ok & candidate_mask[: len(ok)]
     n_cand = int(ok.sum())
     if n_cand == 0:
         return np.empty(0, int), np.empty(0), 0
-    nw = len(mu)
     xf = prep["xf"]
     upper, lower = _envelope(q, radius)
-    # LB_Kim (first and last cells lie on every warping path).
-    first = (xf[:nw] - mu) * inv
-    last = (xf[m - 1: m - 1 + nw] - mu) * inv
-    lb2 = (first - q[0]) ** 2 + (last - q[-1]) ** 2
-    # LB_PAA: for each segment, Jensen gives sum_i (c_i - U_i)_+^2 >= w (mean c - max U)_+^2.
-    paa2 = np.zeros(nw)
-    for a, b in _segments(m):
-        seg = ((c1[b: b + nw] - c1[a: a + nw]) / (b - a) - mu) * inv
-        hi, lo = upper[a:b].max(), lower[a:b].min()
-        paa2 += (b - a) * (np.maximum(seg - hi, 0.0) ** 2 + np.maximum(lo - seg, 0.0) ** 2)
-    lb = np.sqrt(np.maximum(lb2, paa2))
-    lb[~ok] = np.inf
+    # Cheap bounds on the float32 sketch. LB_Kim: first and last cells lie on every warping
+    # path. LB_PAA: per segment, Jensen gives sum_i (c_i - U_i)_+^2 >= w (mean c - max U)_+^2.
+    q32 = q.astype(np.float32)
+    lb2 = (sketch[0] - q32[0]) ** 2 + (sketch[-1] - q32[-1]) ** 2
+    segs = prep["segments"]
+    hi = np.array([upper[a:b].max() for a, b in segs], dtype=np.float32)[:, None]
+    lo = np.array([lower[a:b].min() for a, b in segs], dtype=np.float32)[:, None]
+    width = np.array([b - a for a, b in segs], dtype=np.float32)
+    d = np.maximum(sketch[1:-1] - hi, lo - sketch[1:-1])
+    np.maximum(d, 0.0, out=d)
+    d *= d
+    paa2 = width @ d
+    # float32 rounding: shrink the cheap bound slightly so that it stays a lower bound.
+    lb = np.sqrt(np.maximum(lb2, paa2)).astype(np.float64) * (1 - 1e-5) - 1e-3
+    if candidate_mask is not None:
+        lb[~ok] = np.inf
     env_hi, env_lo = _raw_envelope(stacked, radius)
     offs = np.arange(m)
     slack = 1 + 1e-9
@@ -268,7 +283,7 @@ def search_topk(query: np.ndarray, stacked: Stacked, k: int, radius: int,
     computed_s, computed_d = [seed_idx], [d_seed]
     thr = kth(d_seed, seed_idx)
     lb[seed_idx] = np.inf
-    alive = np.flatnonzero(lb <= bound(thr))
+    alive = np.flatnonzero((lb <= bound(thr)) & ok)
     alive = alive[np.argsort(lb[alive], kind="stable")]
     # Walk the survivors in ascending cheap-bound order so the k-th bound tightens early.
     i = 0
