@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from workbench.data.overview import (
+    OTHER_AMOUNTS,
     amount_distribution,
     asset_type_counts,
     compute_overview,
@@ -73,7 +74,20 @@ def test_asset_types_and_amounts_sum_to_all(trades):
     assert am["n_trades"].iloc[-1] == int(trades["amount_low"].isna().sum())
     lows = am["amount_low"].dropna().to_numpy()
     assert np.all(np.diff(lows) > 0)
-    assert all(label.count("$") == 1 for label in am["bracket"].iloc[:-1])  # plotly: no LaTeX
+    assert all(label.count("$") <= 1 for label in am["bracket"])  # plotly: no LaTeX
+
+
+def test_amount_distribution_matches_naive():
+    """Standard ranges by lower bound, open-ended, other (exact) amounts, unknown."""
+    lo = [1001, 1001, 15001, 50_000_001, 15.0, 163.2, np.nan, 1001, 250_001]
+    hi = [15000, 15000, 50000, np.nan, 15.0, 163.2, np.nan, 15000, 500_000]
+    t = pd.DataFrame({"amount_low": lo, "amount_high": hi})
+    got = amount_distribution(t)
+    assert got["bracket"].tolist() == ["$1,001 - 15,000", "$15,001 - 50,000",
+                                       "$250,001 - 500,000", "Over $50,000,001", OTHER_AMOUNTS,
+                                       "Unknown"]
+    assert got["n_trades"].tolist() == [3, 1, 1, 1, 2, 1]
+    np.testing.assert_allclose(got["share"], np.array([3, 1, 1, 1, 2, 1]) / 9, atol=1e-12)
 
 
 def test_select_trades(trades):

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from workbench.exceptions import DataError
 
 __all__ = ["Overview", "compute_overview", "select_trades", "trades_per_month", "top_traders",
-           "top_tickers", "asset_type_counts", "amount_distribution", "DATE_COLUMNS"]
+           "top_tickers", "asset_type_counts", "amount_distribution", "DATE_COLUMNS",
+           "STANDARD_BRACKETS", "OTHER_AMOUNTS"]
 
 DATE_COLUMNS = {"transaction": "transaction_date", "disclosure": "disclosure_date"}
 CHAMBER_CHOICES = ("all", "senate", "house")
@@ -182,37 +184,58 @@ def asset_type_counts(trades: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# The disclosure form's value ranges (dollars). Filers may also write exact or other amounts.
+STANDARD_BRACKETS = ((1_001.0, 15_000.0), (15_001.0, 50_000.0), (50_001.0, 100_000.0),
+                     (100_001.0, 250_000.0), (250_001.0, 500_000.0), (500_001.0, 1_000_000.0),
+                     (1_000_001.0, 5_000_000.0), (5_000_001.0, 25_000_000.0),
+                     (25_000_001.0, 50_000_000.0))
+OTHER_AMOUNTS = "Other (exact or non-standard amount)"
+
+
 def _bracket_label(lo: float, hi: float) -> str:
+    # One dollar sign per label: plotly.js reads text with two "$" as LaTeX.
     if pd.isna(lo) and pd.isna(hi):
         return "Unknown"
     if pd.isna(hi):
         return f"Over ${lo:,.0f}"
-    # One dollar sign per label: plotly.js reads text with two "$" as LaTeX.
     return f"${lo:,.0f} - {hi:,.0f}"
 
 
 def amount_distribution(trades: pd.DataFrame) -> pd.DataFrame:
-    """Trades per disclosed amount bracket, ordered by the bracket's lower bound.
+    """Trades per disclosed amount bracket, standard brackets by lower bound.
 
     Returns
     -------
     DataFrame
-        ``bracket, amount_low, amount_high, n_trades, share`` (dollars); trades with an
-        unknown amount form the last row, ``bracket == "Unknown"``.
+        ``bracket, amount_low, amount_high, n_trades, share`` (dollars). Rows: the standard
+        ranges of the disclosure form and open-ended "Over $X" ranges, by lower bound; then
+        ``OTHER_AMOUNTS`` (exact or non-standard amounts, bounds NaN); then ``"Unknown"``.
+        Rows with no trade are left out.
     """
-    lo = pd.to_numeric(trades["amount_low"], errors="coerce").astype("float64")
-    hi = pd.to_numeric(trades["amount_high"], errors="coerce").astype("float64")
-    df = pd.DataFrame({"amount_low": lo.to_numpy(), "amount_high": hi.to_numpy()})
-    counts = (df.groupby(["amount_low", "amount_high"], dropna=False).size()
-              .rename("n_trades").reset_index())
-    counts["unknown"] = counts["amount_low"].isna() & counts["amount_high"].isna()
-    counts = counts.sort_values(["unknown", "amount_low", "amount_high"], ignore_index=True,
-                                na_position="last")
-    counts.insert(0, "bracket", [_bracket_label(a, b) for a, b in
-                                 zip(counts["amount_low"], counts["amount_high"], strict=True)])
-    counts["n_trades"] = counts["n_trades"].astype(int)
-    counts["share"] = counts["n_trades"] / max(len(trades), 1)
-    return counts.drop(columns="unknown")
+    lo = pd.to_numeric(trades["amount_low"], errors="coerce").astype("float64").to_numpy()
+    hi = pd.to_numeric(trades["amount_high"], errors="coerce").astype("float64").to_numpy()
+    standard = set(STANDARD_BRACKETS)
+    keys = []
+    for a, b in zip(lo, hi, strict=True):
+        if np.isnan(a) and np.isnan(b):
+            keys.append((2, np.nan, np.nan, "Unknown"))
+        elif (a, b) in standard or (np.isnan(b) and not np.isnan(a)):
+            keys.append((0, a, b, _bracket_label(a, b)))
+        else:
+            keys.append((1, np.nan, np.nan, OTHER_AMOUNTS))
+    cols = ["bracket", "amount_low", "amount_high", "n_trades", "share"]
+    if not keys:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame(keys, columns=["group", "amount_low", "amount_high", "bracket"])
+    out = (df.groupby(["group", "bracket"], sort=False)
+           .agg(amount_low=("amount_low", "first"), amount_high=("amount_high", "first"),
+                n_trades=("bracket", "size"))
+           .reset_index()
+           .sort_values(["group", "amount_low", "amount_high"], na_position="last",
+                        ignore_index=True))
+    out["n_trades"] = out["n_trades"].astype(int)
+    out["share"] = out["n_trades"] / len(trades)
+    return out[cols]
 
 
 @dataclass(frozen=True)
