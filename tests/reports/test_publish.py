@@ -8,6 +8,7 @@ import re
 import nbformat
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from report_helpers import NOTEBOOKS, PAYLOAD, index_rows
 
@@ -147,3 +148,30 @@ def test_overview_report_content(smoke_build, seed):
     assert mimes.count("application/vnd.plotly.v1+json") >= 9  # live JupyterLab rendering
     assert PROVENANCE_MIME in mimes
     assert json.loads(json.dumps(row))  # index row is plain JSON
+
+
+@pytest.mark.shared
+def test_overview_on_store_built_from_shared_data(shared_path, tmp_path):
+    """00_data_overview on a store ingested from ../shared/data: runs, and its numbers hold."""
+    from workbench.data.store import ingest
+    from workbench.reports.runner import build_reports
+
+    files = [shared_path(p) for p in (
+        "legislators/legislators-current.csv", "legislators/legislators-historical.csv",
+        "senate/all_daily_summaries.json", "house/all_transactions.json",
+        "prices/sp500_daily_2010_2021.parquet", "prices/sp500_constituents.csv")]
+    store = tmp_path / "real.duckdb"
+    ingest(files, store)
+    res = build_reports(NOTEBOOKS, tmp_path / "out", parameters={"source": str(store)},
+                        only=["00_data_overview"], workers=1)
+    (outcome,) = res.outcomes
+    assert outcome.status == "ok", outcome.error
+    assert outcome.provenance["source"] == str(store)
+    assert any("sha256=" in v for _, v in outcome.provenance["items"])  # file hashes in header
+    html = (res.out_dir / "00_data_overview.html").read_text()
+    assert "all_daily_summaries.json" in html
+    nb = nbformat.read(str(res.out_dir / "ipynb" / "00_data_overview.ipynb"), as_version=4)
+    summary = next(c for c in nb.cells if c.source.endswith("overview.summary().to_frame()"))
+    text = summary.outputs[0]["data"]["text/plain"]
+    n = int(re.search(r"trades\s+(\d+)", text).group(1))
+    assert 14_000 <= n <= 14_572  # 8,030 Senate + 6,542 House rows, minus rejects
