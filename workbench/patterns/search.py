@@ -277,7 +277,7 @@ def search_topk(query: np.ndarray, stacked: Stacked, k: int, radius: int,
         return np.sqrt(np.nan_to_num(d, nan=0.0, posinf=0.0).sum(axis=1))
 
     # Seed the threshold with the windows of smallest cheap bound.
-    n_seed = min(n_cand, max(32 * k, 512))
+    n_seed = min(n_cand, max(64 * k, 2048))
     seed_idx = np.argpartition(lb, n_seed - 1)[:n_seed]
     d_seed = exact(seed_idx, np.inf)
     computed_s, computed_d = [seed_idx], [d_seed]
@@ -299,9 +299,11 @@ def search_topk(query: np.ndarray, stacked: Stacked, k: int, radius: int,
         idx = idx[np.argsort(lbk, kind="stable")]
         if len(idx):
             d = exact(idx, bound(thr) if np.isfinite(thr) else np.inf)
-            computed_s.append(idx)
-            computed_d.append(d)
-            thr = min(thr, kth(np.concatenate(computed_d), np.concatenate(computed_s)))
+            all_s, all_d = np.concatenate(computed_s + [idx]), np.concatenate(computed_d + [d])
+            thr = min(thr, kth(all_d, all_s))
+            # Windows farther than the k-th bound can never be selected nor lower the bound.
+            near = all_d <= bound(thr)
+            computed_s, computed_d = [all_s[near]], [all_d[near]]
         i = j
     all_s = np.concatenate(computed_s)
     all_d = np.concatenate(computed_d)
