@@ -70,3 +70,16 @@ def test_workers_2_matches_serial_with_progress(tmp_path, capsys):
     assert [o.name for o in dask.outcomes] == ["01_tiny", "02_min"]
     for name in ("01_tiny", "02_min"):
         compare(name, dask.out_dir, serial.out_dir)
+
+
+def test_existing_scheduler(tmp_path):
+    """``--scheduler ADDRESS``: jobs go to a cluster this build did not start (and leaves up)."""
+    from workbench.reports.distributed import local_cluster
+
+    nbdir = tmp_path / "nb"
+    make_notebook(nbdir / "02_min.ipynb", TINY_MIN)
+    with local_cluster(1) as cluster:
+        res = build_reports(nbdir, tmp_path / "out", scheduler=cluster.scheduler_address)
+        assert res.ok, res.summary()
+        assert cluster.scheduler_info["workers"]  # still running after the build
+    assert (tmp_path / "out" / "02_min.html").exists()
