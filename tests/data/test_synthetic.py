@@ -8,8 +8,8 @@ import pytest
 
 from workbench.data import load_universe
 from workbench.data.schema import ASSET_TYPES, validate_trades
-from workbench.data.synthetic_options import dealer_gamma
 from workbench.data.truth import REGIME_NAMES, SyntheticTruth
+from workbench.options.gex import compute_gex
 
 
 def test_same_seed_identical_other_seed_differs(universe, seed):
@@ -142,7 +142,7 @@ def test_anomalies_squeezes_and_motifs_are_planted(universe):
 
     options = universe.options
     assert options["ticker"].nunique() >= 10
-    gex = {key: dealer_gamma(chain) for key, chain in options.groupby(["ticker", "quote_date"])}
+    gex = {key: compute_gex(chain).total_gex for key, chain in options.groupby(["ticker", "quote_date"])}
     squeeze_keys = set(zip(truth.squeezes["ticker"], truth.squeezes["trade_date"], strict=True))
     assert len(squeeze_keys) >= 10
     assert all(gex[k] < 0 for k in squeeze_keys)

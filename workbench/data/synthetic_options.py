@@ -1,8 +1,8 @@
 """Synthetic option chains with a volatility smile, and planted squeeze setups.
 
 Dealer-positioning convention used to plant setups (the common one, SqueezeMetrics-style):
-customers sell calls and buy puts, so dealers are long calls and short puts and their dollar
-gamma is ``sum(call gamma * OI) - sum(put gamma * OI)`` (x 100 shares x spot^2 x 1%).
+customers sell calls and buy puts, so dealers are long calls and short puts
+(``convention="standard"`` of :func:`workbench.options.gex.compute_gex`, used to check setups).
 A squeeze chain has heavy put open interest at the money (negative dealer gamma) and a large
 call-open-interest wall a few percent above spot.
 """
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
-__all__ = ["build_chain", "monthly_expirations", "dealer_gamma"]
+from workbench.options.bsm import bsm_price
+from workbench.options.gex import compute_gex
+
+__all__ = ["build_chain", "monthly_expirations"]
 
 
 def monthly_expirations(quote_date: pd.Timestamp, count: int = 4, min_days: int = 7) -> list[pd.Timestamp]:
@@ -27,29 +29,6 @@ def monthly_expirations(quote_date: pd.Timestamp, count: int = 4, min_days: int 
             out.append(third)
         month = month + pd.offsets.MonthBegin(1)
     return out
-
-
-def bsm_price_gamma(spot, strike, t, r, vol, is_call):
-    """Black-Scholes price and gamma (no dividends), vectorized; t in years."""
-    sqrt_t = np.sqrt(t)
-    d1 = (np.log(spot / strike) + (r + 0.5 * vol ** 2) * t) / (vol * sqrt_t)
-    d2 = d1 - vol * sqrt_t
-    disc = np.exp(-r * t)
-    call = spot * norm.cdf(d1) - strike * disc * norm.cdf(d2)
-    put = strike * disc * norm.cdf(-d2) - spot * norm.cdf(-d1)
-    gamma = norm.pdf(d1) / (spot * vol * sqrt_t)
-    return np.where(is_call, call, put), gamma
-
-
-def dealer_gamma(chain: pd.DataFrame) -> float:
-    """Dealer dollar gamma per 1% move under the convention in the module docstring."""
-    t = (chain["expiration"] - chain["quote_date"]).dt.days.to_numpy() / 365.0
-    spot = chain["underlying_price"].to_numpy()
-    _, gamma = bsm_price_gamma(spot, chain["strike"].to_numpy(), t, 0.0,
-                               chain["implied_volatility"].to_numpy(),
-                               (chain["option_type"] == "call").to_numpy())
-    sign = np.where(chain["option_type"] == "call", 1.0, -1.0)
-    return float(np.sum(sign * gamma * chain["open_interest"].to_numpy() * 100 * spot ** 2 * 0.01))
 
 
 def strike_grid(spot: float) -> np.ndarray:
@@ -74,7 +53,7 @@ def build_chain(ticker: str, quote_date: pd.Timestamp, spot: float, rate: float,
     m = np.log(k / spot)
     vol = np.clip(atm_vol * (1.0 - 0.6 * m + 2.0 * m ** 2) * (1.0 + 0.05 * np.log(t * 12.0)),
                   0.05, 3.0)
-    price, _ = bsm_price_gamma(spot, k, t, rate, vol, is_call)
+    price = bsm_price(np.where(is_call, "c", "p"), spot, k, t, rate, vol)
     near = np.exp(-(m / 0.08) ** 2)
     base = 2000.0 * near + rng.uniform(20, 300, len(k))
     decay = np.exp(-t * 2.0)
@@ -101,7 +80,7 @@ def build_chain(ticker: str, quote_date: pd.Timestamp, spot: float, rate: float,
     if squeeze:
         # Make sure the planted setup really is negative dealer gamma.
         for _ in range(10):
-            if dealer_gamma(chain) < 0:
+            if compute_gex(chain).total_gex < 0:
                 break
             puts = chain["option_type"] == "put"
             chain.loc[puts, "open_interest"] = np.round(chain.loc[puts, "open_interest"] * 1.5)

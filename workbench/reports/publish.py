@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import platform
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -57,9 +56,8 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 
 
 def _publish_bytes(path: Path, data: bytes) -> None:
-    """Atomic write, then world-readable: reports are meant to be shared (mkstemp gives 0600)."""
+    """Atomic write; the file gets ordinary permissions (reports are meant to be shared)."""
     atomic_write_bytes(path, data)
-    os.chmod(path, 0o644)
 
 
 def publish_text(path: str | Path, text: str) -> None:
