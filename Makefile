@@ -20,10 +20,10 @@ install: $(STAMP) ## create .venv and install the workbench with its dev tools (
 
 test: install ## run the whole suite (installs chromium for the browser test if absent)
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: install ## the suite without notebook execution and browser tests
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not notebooks"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not notebooks"
 
 reports: install ## build every report on the embedded synthetic default into reports/
 	$(BIN)/workbench reports build

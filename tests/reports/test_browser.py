@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pytest
 
+# One xdist worker runs every test that shares the session smoke build (built once).
+pytestmark = pytest.mark.xdist_group("reports")
+
 CHROMIUM = os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--disable-features=NetworkTimeServiceQuerying,OptimizationHints,Translate",
          "--disable-domain-reliability", "--no-pings", "--enable-unsafe-swiftshader",

@@ -6,9 +6,13 @@ import re
 import shutil
 
 import nbformat
+import pytest
 from report_helpers import NOTEBOOKS, TINY_MIN, TINY_OK, make_notebook
 
 from workbench.reports.runner import build_reports
+
+# One xdist worker runs every test that shares the session smoke build (built once).
+pytestmark = pytest.mark.xdist_group("reports")
 
 WIDGET = "application/vnd.jupyter.widget-view+json"  # holds a random model id
 

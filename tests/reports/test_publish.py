@@ -22,6 +22,9 @@ from workbench.reports.publish import (
     write_plotlyjs,
 )
 
+# One xdist worker runs every test that shares the session smoke build (built once).
+pytestmark = pytest.mark.xdist_group("reports")
+
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["']?(?:https?:)?//""", re.I)
 
 
