@@ -51,15 +51,18 @@ class Universe:
 
     def prices_wide(self, field: str = "adj_close") -> pd.DataFrame:
         """Date x ticker frame of one price field (NaN where a ticker has no quote)."""
-        return self.prices.pivot(index="date", columns="ticker", values=field).sort_index()
+        from workbench.data.prices import to_wide
+
+        return to_wide(self.prices, field)
 
     def returns(self, field: str = "adj_close", log: bool = False) -> pd.DataFrame:
         """Daily simple (or log) returns, date x ticker, from the adjusted close.
 
         The first session of each ticker is NaN; gaps are not filled.
         """
-        px = self.prices_wide(field)
-        return np.log(px).diff() if log else px.pct_change(fill_method=None)
+        from workbench.data.prices import compute_returns
+
+        return compute_returns(self.prices, "log" if log else "simple", field=field)
 
     def sessions(self) -> pd.DatetimeIndex:
         """Trading days covered by the price table."""
