@@ -78,12 +78,14 @@ def summary_text(store=None, *, top: int = 20) -> str:
         rejects = con.execute(
             "SELECT kind, source, reason, count(*) AS n FROM rejects GROUP BY ALL "
             "ORDER BY n DESC, kind, source, reason").df()
-        n_files = con.execute("SELECT count(*) FROM ingests WHERE status = 'ingested'")\
-            .fetchall()[0][0]
+        n_files, n_empty = con.execute(
+            "SELECT count(*), coalesce(sum(empty_filings), 0) FROM ingests "
+            "WHERE status = 'ingested'").fetchall()[0]
         name = con.execute("PRAGMA database_list").fetchall()[0][2]
     cov = compute_coverage(trades, spans if len(spans) else None)
     parts = [f"Store {name}: {n_files} files ingested", "", cov.to_text(top=top), "",
-             "Rejects by reason:"]
+             f"Filings with no transaction detail (paper filings, counted not parsed): {n_empty}",
+             "", "Rejects by reason:"]
     parts.append(rejects.head(top).to_string(index=False) if len(rejects) else "  (none)")
     if len(rejects) > top:
         parts.append(f"  ... {len(rejects) - top} more reasons")
