@@ -69,8 +69,14 @@ def plot_regime_probabilities(regimes: pd.DataFrame, *, kind: str = "p",
 
 def plot_change_points(series: pd.Series, result, *, title: str = "Change points",
                        cumulative: bool = False) -> go.Figure:
-    """The series (or its cumulative sum) with segment means and vertical change-point lines."""
-    y = series.cumsum() if cumulative else series
+    """The series (or its cumulative sum) with segment means and vertical change-point lines.
+
+    The series is drawn on the scale the detection used (``result.transform``).
+    """
+    from workbench.regimes.changepoints import transform_series
+
+    y = transform_series(series.astype(float), getattr(result, "transform", "none"))
+    y = y.cumsum() if cumulative else y
     fig = go.Figure(go.Scatter(x=y.index, y=y.to_numpy(), mode="lines", name=series.name or "y",
                                line={"width": 1, "color": "#777"}))
     if not cumulative:
@@ -79,6 +85,8 @@ def plot_change_points(series: pd.Series, result, *, title: str = "Change points
                                      line={"color": "#D55E00", "width": 2}, showlegend=False))
     for cp in result.change_points:
         fig.add_vline(x=cp, line_dash="dot", line_color="#0072B2")
-    fig.update_layout(title=f"{title} ({result.method}, {result.model}, pen={result.penalty:.1f})",
+    scale = "" if result.transform == "none" else f", {result.transform} scale"
+    fig.update_layout(title=f"{title} ({result.method}, {result.model}, pen={result.penalty:.1f}"
+                            f"{scale})",
                       xaxis_title="session")
     return fig

@@ -1,6 +1,11 @@
 """Market regimes (Gaussian HMM with labelled states) and change points (ruptures)."""
 
-from workbench.regimes.changepoints import ChangePointResult, bic_penalty, detect_change_points
+from workbench.regimes.changepoints import (
+    ChangePointResult,
+    bic_penalty,
+    detect_change_points,
+    transform_series,
+)
 from workbench.regimes.detector import (
     RegimeDetector,
     expected_durations,
@@ -12,4 +17,4 @@ from workbench.regimes.inputs import market_returns
 
 __all__ = ["ChangePointResult", "RegimeDetector", "RegimeResult", "bic_penalty",
            "detect_change_points", "expected_durations", "fit_regimes", "label_states",
-           "market_returns", "regime_features", "regime_history"]
+           "market_returns", "regime_features", "regime_history", "transform_series"]

@@ -27,7 +27,20 @@ import ruptures as rpt
 
 from workbench.exceptions import DataError
 
-__all__ = ["ChangePointResult", "bic_penalty", "detect_change_points"]
+__all__ = ["ChangePointResult", "bic_penalty", "detect_change_points", "transform_series"]
+
+TRANSFORMS = ("none", "log1p", "anscombe")
+
+
+def transform_series(series, transform: str = "none"):
+    """``none``, ``log1p`` or ``anscombe`` (``2 sqrt(y + 3/8)``: Poisson counts -> unit variance)."""
+    if transform == "none":
+        return series
+    if transform == "log1p":
+        return np.log1p(series)
+    if transform == "anscombe":
+        return 2 * np.sqrt(series + 3 / 8)
+    raise ValueError(f"transform must be one of {TRANSFORMS}, got {transform!r}")
 
 
 def bic_penalty(x: np.ndarray, model: str) -> float:
@@ -65,6 +78,8 @@ class ChangePointResult:
     method, model : str
     penalty : float
         The penalty actually used.
+    transform : str
+        Transform applied before detection; segment means and stds are on that scale.
     """
 
     change_points: pd.Index
@@ -72,6 +87,7 @@ class ChangePointResult:
     method: str
     model: str
     penalty: float
+    transform: str = "none"
 
     def to_frame(self) -> pd.DataFrame:
         return self.segments.copy()
@@ -85,7 +101,7 @@ class ChangePointResult:
 def detect_change_points(series: pd.Series | pd.DataFrame, *, method: str = "pelt",
                          model: str = "normal", penalty: float | str = "bic",
                          min_size: int = 5, jump: int = 5, refine: bool = True,
-                         n_bkps: int | None = None) -> ChangePointResult:
+                         n_bkps: int | None = None, transform: str = "none") -> ChangePointResult:
     """Offline change-point detection on a per-session series.
 
     Parameters
@@ -109,8 +125,10 @@ def detect_change_points(series: pd.Series | pd.DataFrame, *, method: str = "pel
         the two adjacent segments, two sweeps), recovering single-session precision.
     n_bkps : int, optional
         Binary segmentation only: fixed number of breaks instead of a penalty.
+    transform : {"none", "log1p", "anscombe"}
+        Applied first; use one for counts (see the penalty rule above).
     """
-    x = series.dropna()
+    x = transform_series(series.dropna().astype(float), transform)
     if len(x) < 2 * min_size:
         raise DataError(f"need at least {2 * min_size} observations, got {len(x)}")
     arr = x.to_numpy(dtype=float).reshape(len(x), -1)
@@ -148,4 +166,5 @@ def detect_change_points(series: pd.Series | pd.DataFrame, *, method: str = "pel
              "mean": float(first[a:b].mean()), "std": float(first[a:b].std(ddof=1))
              if b - a > 1 else np.nan} for a, b in zip(starts, ends, strict=True)]
     cps = x.index[starts[1:]] if len(starts) > 1 else x.index[:0]
-    return ChangePointResult(pd.Index(cps), pd.DataFrame(rows), method, model, float(pen))
+    return ChangePointResult(pd.Index(cps), pd.DataFrame(rows), method, model, float(pen),
+                             transform)
