@@ -35,7 +35,10 @@ def plot_regime_prices(prices: pd.Series, history: pd.DataFrame, *,
                                              "symbol": "square"}))
     fig.add_trace(go.Scatter(x=prices.index, y=prices.to_numpy(), mode="lines", name="price",
                              line={"color": "#222", "width": 1.2}))
+    # The legend-only traces come first and carry no x: without an explicit type plotly would
+    # take the axis as linear and draw the date rectangles as NaN paths.
     fig.update_layout(title=title, xaxis_title="session")
+    fig.update_xaxes(type="date")
     if log:
         fig.update_yaxes(type="log")
     return fig
