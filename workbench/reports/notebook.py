@@ -54,10 +54,12 @@ class Provenance:
         return self.to_frame().set_index("item")["value"]
 
     def to_html(self) -> str:
-        """Escaped HTML table (every value comes from data or paths)."""
+        """Escaped HTML table (every value comes from data or paths), folded: the report header
+        already shows it, so in the body it stays one line until opened."""
         rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                        for k, v in [("source", self.source), *self.items])
-        return f'<table class="wb-provenance"><caption>Data provenance</caption>{rows}</table>'
+        return (f"<details><summary>Data provenance: {html.escape(self.source)}</summary>"
+                f'<table class="wb-provenance">{rows}</table></details>')
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.to_html(),
