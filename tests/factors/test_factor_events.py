@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -68,10 +70,27 @@ def test_planted_jump_recovered(seed, model):
     t = res.tests.set_index(["start", "end"])
     assert t.loc[(2, 2), "mean_car"] == pytest.approx(0.03, abs=0.004)
     assert t.loc[(2, 2), "p"] < 1e-6 and t.loc[(2, 2), "bmp_p"] < 1e-6
+    assert t.loc[(2, 2), "patell_p"] < 1e-6
     assert abs(t.loc[(-10, -1), "t"]) < 3.5
     assert res.path.loc[2, "aar"] == pytest.approx(0.03, abs=0.004)
     assert res.path.loc[5, "ci_low"] < res.path.loc[5, "caar"] < res.path.loc[5, "ci_high"]
     assert len(res.events) == 150
+
+
+def test_patell_matches_a_plain_loop_and_holds_size_under_the_null(seed):
+    trades, px, f = _planted(seed, jump=0.0)
+    res = event_study(trades, px, f, date="disclosure", model="market", event_window=(-10, 30),
+                      windows=((-10, 30),))
+    ev = res.events
+    k = 2  # market model: intercept and beta
+    length = 41
+    num, den = 0.0, 0.0
+    for car, sigma, m in zip(ev["car"], ev["sigma"], ev["n_est"], strict=True):
+        num += car / (sigma * math.sqrt(length))
+        den += (m - k) / (m - k - 2)
+    row = res.tests.iloc[0]
+    assert row["patell_z"] == pytest.approx(num / math.sqrt(den), rel=1e-9)
+    assert abs(row["patell_z"]) < 3.5  # nothing planted
 
 
 def test_disclosure_gap_captures_pre_disclosure_move(seed):

@@ -108,19 +108,31 @@ def _events(trades, levels, date, side, asset_types):
     return sel, loc, anchor, ok
 
 
-def _tests(car: np.ndarray, sigma: np.ndarray, length: int) -> dict:
-    m = ~np.isnan(car) & ~np.isnan(sigma) & (sigma > 0)
-    c, s = car[m], sigma[m]
+def _tests(car: np.ndarray, sigma: np.ndarray, length: int, n_est: np.ndarray,
+           n_params: int) -> dict:
+    """Cross-sectional t, BMP and Patell tests of the CARs of one window.
+
+    Standardized CAR: ``SCAR_i = CAR_i / (sigma_i sqrt(L))``. BMP (Boehmer, Musumeci & Poulsen
+    1991, doi:10.1016/0304-405X(91)90032-F) divides the mean SCAR by its cross-sectional standard
+    error (robust to event-induced variance); Patell (1976, doi:10.2307/2490543) takes each SCAR
+    as t-distributed with ``M_i - k`` degrees of freedom (variance ``(M_i-k)/(M_i-k-2)``, M_i
+    estimation sessions, k regression parameters) and sums them:
+    ``Z = sum SCAR_i / sqrt(sum var_i)``. Both omit the prediction-error term of sigma.
+    """
+    m = ~np.isnan(car) & ~np.isnan(sigma) & (sigma > 0) & (n_est - n_params > 2)
+    c, s, dof = car[m], sigma[m], n_est[m] - n_params
     n = len(c)
     if n < 3:
         return {"n": n, "mean_car": np.nan, "t": np.nan, "p": np.nan, "bmp_z": np.nan,
-                "bmp_p": np.nan}
+                "bmp_p": np.nan, "patell_z": np.nan, "patell_p": np.nan}
     t = c.mean() / (c.std(ddof=1) / np.sqrt(n))
     sc = c / (s * np.sqrt(length))
     z = sc.mean() / (sc.std(ddof=1) / np.sqrt(n))
+    patell = sc.sum() / np.sqrt(np.sum(dof / (dof - 2.0)))
     return {"n": n, "mean_car": float(c.mean()), "t": float(t),
             "p": float(2 * stats.t.sf(abs(t), n - 1)), "bmp_z": float(z),
-            "bmp_p": float(2 * stats.t.sf(abs(z), n - 1))}
+            "bmp_p": float(2 * stats.t.sf(abs(z), n - 1)), "patell_z": float(patell),
+            "patell_p": float(2 * stats.norm.sf(abs(patell)))}
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,7 @@ class EventStudyResult:
         window start), ``ci_low``/``ci_high`` (cross-sectional confidence band of CAAR) and
         ``n`` (events with an AR that day).
     tests : DataFrame
-        One row per CAR window ``start, end``: ``n, mean_car, t, p, bmp_z, bmp_p``.
+        One row per CAR window ``start, end``: ``n, mean_car, t, p, bmp_z, bmp_p, patell_z, patell_p``.
     events : DataFrame
         Per event: ``trade_id, politician, ticker, day0, sigma, n_est`` and ``car`` over the
         full event window.
@@ -209,7 +221,8 @@ def event_study(trades: pd.DataFrame, prices: pd.DataFrame, factors: pd.DataFram
         i, j = a - event_window[0], b - event_window[0]
         w_car = np.nansum(ar[:, i:j + 1], axis=1)
         w_car[np.isnan(ar[:, i:j + 1]).all(axis=1)] = np.nan
-        rows.append({"start": a, "end": b} | _tests(w_car, sigma, b - a + 1))
+        rows.append({"start": a, "end": b}
+                    | _tests(w_car, sigma, b - a + 1, n_est.astype(float), X.shape[1]))
     sub = sel[ok][keep]
     events = pd.DataFrame({
         "trade_id": sub["trade_id"].to_numpy() if "trade_id" in sub else np.arange(len(sub)),
