@@ -30,8 +30,10 @@ def plot_network(graph: nx.Graph, membership=None, leadership=None, *, seed: int
     for u, v in graph.edges():
         ex += [pos[u][0], pos[v][0], None]
         ey += [pos[u][1], pos[v][1], None]
-    fig = go.Figure(go.Scattergl(x=ex, y=ey, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line={"width": 0.5, "color": "rgba(120,120,120,0.35)"}))
+    # SVG, not WebGL: a few hundred edges draw fast either way, and reports must render in
+    # browsers without a GPU (headless Chromium logs WebGL driver messages as console output).
+    fig = go.Figure(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", showlegend=False,
+                               line={"width": 0.5, "color": "rgba(120,120,120,0.35)"}))
     comm = {n: (int(membership[n]) if membership is not None and n in membership.index else 0)
             for n in nodes}
     score = {n: 0.3 for n in nodes}
