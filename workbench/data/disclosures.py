@@ -36,7 +36,7 @@ Conventions (documented decisions)
   calendar days without time zone. ``transaction_date`` is the trade date as filed,
   ``disclosure_date`` the day the filing was received (the first day the public could act on
   it: use it for anything that trades on a disclosure).
-* Amounts, owners, sides and asset types: see :mod:`workbench.data.text`. ``ParseResult.notes``
+* Amounts, owners, sides and asset types: see :mod:`workbench.data.fields`. ``ParseResult.notes``
   counts the description-driven asset-type changes, multi-ticker cells and completed ranges.
 """
 

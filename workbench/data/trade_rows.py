@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.data import fields as fl
 from workbench.data import text as tx
 from workbench.data.schema import REJECT_COLUMNS, ParseResult, coerce_trades, make_trade_id
 
@@ -122,7 +123,7 @@ def _given(values: np.ndarray) -> np.ndarray:
 
 
 def _dates(values: list, formats: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    stamp, why = tx.map_unique(values, lambda v: tx.parse_date(v, formats), parts=2)
+    stamp, why = tx.map_unique(values, lambda v: fl.parse_date(v, formats), parts=2)
     return pd.to_datetime(pd.Series(stamp, dtype=object)).to_numpy(dtype="datetime64[ns]"), why
 
 
@@ -163,16 +164,16 @@ def build(rows: Rows, *, source: str, path: Path, chamber: str | None,
     paper = tx.map_unique(
         c["asset_type"], lambda v: (v or "").strip().lower() == "pdf disclosed filing").astype(bool)
     flag(paper, lambda i: "paper filing (scanned PDF): no transaction detail")
-    side, partial, why = tx.map_unique(c["type"], tx.normalize_side, parts=3)
+    side, partial, why = tx.map_unique(c["type"], fl.normalize_side, parts=3)
     flag(_given(why) & ~paper, why)
-    owner, why = tx.map_unique(c["owner"], tx.normalize_owner, parts=2)
+    owner, why = tx.map_unique(c["owner"], fl.normalize_owner, parts=2)
     flag(_given(why), why)
-    low, high, mid, why = tx.map_unique(c["amount"], tx.parse_amount, parts=4)
+    low, high, mid, why = tx.map_unique(c["amount"], fl.parse_amount, parts=4)
     flag(_given(why), why)
     ticker, extra, why = tx.map_unique(c["ticker"], tx.clean_ticker, parts=3)
     flag(_given(why), why)
     if chamber is None:
-        chambers, why = tx.map_unique(c["chamber"], tx.normalize_chamber, parts=2)
+        chambers, why = tx.map_unique(c["chamber"], fl.normalize_chamber, parts=2)
         flag(_given(why), why)
     else:
         chambers = chamber
@@ -234,9 +235,9 @@ def build(rows: Rows, *, source: str, path: Path, chamber: str | None,
 
 
 def _classify(labels: list, descriptions: list, has_ticker: np.ndarray) -> np.ndarray:
-    """:func:`~workbench.data.text.classify_asset_type` once per distinct input triple."""
+    """:func:`~workbench.data.fields.classify_asset_type` once per distinct input triple."""
     return tx.map_unique(zip(labels, descriptions, has_ticker.tolist(), strict=True),
-                         lambda a: tx.classify_asset_type(*a))
+                         lambda a: fl.classify_asset_type(*a))
 
 
 def _notes(labels: list, amounts: list, asset_type: np.ndarray, has_ticker: np.ndarray,
