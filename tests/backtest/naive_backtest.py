@@ -17,37 +17,6 @@ import pandas as pd
 from workbench.data.calendar import trading_days
 
 
-def make_market(seed, n_days=160, n_tickers=8, n_trades=80, start="2019-01-02"):
-    """Wide prices on NYSE sessions, factors and random trades, with awkward cases."""
-    rng = np.random.default_rng(seed)
-    days = trading_days(start, pd.Timestamp(start) + pd.Timedelta(days=int(n_days * 1.6)))
-    days = days[:n_days]
-    tickers = [f"T{i}" for i in range(n_tickers)]
-    r = rng.normal(0.0003, 0.015, (n_days, n_tickers))
-    px = pd.DataFrame(100 * np.cumprod(1 + r, axis=0), index=days, columns=tickers)
-    if n_tickers > 3:
-        px.iloc[:30, 1] = np.nan
-        px.iloc[-25:, 2] = np.nan
-        px.iloc[70:73, 3] = np.nan
-    cal = pd.date_range(days[0] - pd.Timedelta(days=20), days[-1], freq="D")
-    tx = pd.to_datetime(rng.choice(cal[:-10], n_trades))
-    lag = pd.to_timedelta(rng.integers(0, 40, n_trades), unit="D")
-    trades = pd.DataFrame({
-        "trade_id": [f"t{i}" for i in range(n_trades)],
-        "politician": rng.choice(["A", "B", "C", "D"], n_trades),
-        "party": rng.choice(["Democrat", "Republican"], n_trades),
-        "ticker": rng.choice(tickers + ["NOPX"], n_trades).astype(object),
-        "asset_type": rng.choice(["stock"] * 5 + ["option"], n_trades),
-        "side": rng.choice(["buy", "sell"], n_trades, p=[0.6, 0.4]),
-        "transaction_date": tx, "disclosure_date": tx + lag,
-        "amount_mid": rng.choice([8000.5, 32500.5, 75000.5, 175000.5], n_trades),
-    })
-    f = pd.DataFrame(rng.normal(0, 0.01, (n_days, 5)), index=days,
-                     columns=["Mkt-RF", "SMB", "HML", "RMW", "CMA"])
-    f["RF"] = 0.0001
-    return trades, px, f
-
-
 def _entries(trades, levels, side, entry):
     """(row, ticker, trade) for every tradable stock trade of ``side``, by a plain loop."""
     px_row = {d: i for i, d in enumerate(levels.index)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from naive_backtest import make_market
+from market_fixtures import make_market
 
 from workbench import metrics
 from workbench.backtest import compare_strategies, cost_sensitivity, run_backtest
@@ -16,7 +16,7 @@ from workbench.plotting import backtest as pb
 def market():
     from workbench.config import default_seed
 
-    return make_market(default_seed() + 5, n_days=200, n_trades=120)
+    return make_market(default_seed() + 5, n_days=200, n_trades=120, awkward_trades=False)
 
 
 def test_compare_strategies_and_dsr(market):

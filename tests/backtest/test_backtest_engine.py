@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from naive_backtest import make_market, naive_backtest
+from market_fixtures import make_market
+from naive_backtest import naive_backtest
 
 from workbench.backtest import Backtester, run_backtest, simulate
 
@@ -14,7 +15,7 @@ from workbench.backtest import Backtester, run_backtest, simulate
 def market():
     from workbench.config import default_seed
 
-    return make_market(default_seed())
+    return make_market(default_seed(), n_trades=80, awkward_trades=False)
 
 
 CASES = [
