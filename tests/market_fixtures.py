@@ -47,6 +47,7 @@ def make_market(seed: int, n_days: int = 160, n_tickers: int = 8, n_trades: int 
         trades.loc[3, "ticker"] = None
         trades.loc[4, "disclosure_date"] = pd.NaT
         trades.loc[5, "amount_mid"] = np.nan
+        trades.loc[[4, 5], "ticker"] = "T0"  # priced, so only the planted fault explains them
     f = pd.DataFrame(rng.normal(0, 0.01, (n_days, 5)), index=days,
                      columns=["Mkt-RF", "SMB", "HML", "RMW", "CMA"])
     f["RF"] = 0.0001

@@ -135,6 +135,10 @@ def _one_side(trades, levels, returns, side, holding_days, weight, entry, asset_
     sel = select_trades(trades, side, asset_types)
     w = _weights(sel, weight)
     loc = locate_entries(sel, levels, entry, None if weight == "equal" else w)
+    # Entered at the last close of the price history: the position would earn nothing, so it
+    # is counted as not covered rather than shown as held.
+    last = (loc["reason"] == "") & (loc["row"] == len(levels.index) - 1)
+    loc.loc[last, "reason"] = "no session after entry"
     covered = (loc["reason"] == "").to_numpy()
     rows, cols = loc["row"].to_numpy()[covered], loc["col"].to_numpy()[covered]
     R = returns.to_numpy()
