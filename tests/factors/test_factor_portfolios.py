@@ -61,13 +61,19 @@ def test_never_holds_before_disclosure(market):
 
 def test_later_disclosure_changes_returns(market):
     trades, px, _ = market
-    base = calendar_time_portfolio(trades, px, "buy", 10).returns
+    base = calendar_time_portfolio(trades, px, "buy", 10)
     late = trades.copy()
     late["disclosure_date"] = late["disclosure_date"] + pd.Timedelta(days=14)
-    shifted = calendar_time_portfolio(late, px, "buy", 10).returns
-    assert not np.allclose(base.fillna(0), shifted.fillna(0))
-    # and the shifted portfolio starts later
-    assert shifted.first_valid_index() > base.first_valid_index()
+    shifted = calendar_time_portfolio(late, px, "buy", 10)
+    assert not np.allclose(base.returns.fillna(0), shifted.returns.fillna(0))
+    # and every trade held in both is entered later, after its new disclosure date (14 calendar
+    # days less at most a weekend and a holiday of rolling to the next session)
+    both = base.positions[base.positions["covered"]].merge(
+        shifted.positions[shifted.positions["covered"]], on="trade_id", suffixes=("", "_late"))
+    both = both.merge(late[["trade_id", "disclosure_date"]], on="trade_id")
+    assert len(both) > 5
+    assert (both["entry_date_late"] > both["disclosure_date"]).all()
+    assert (both["entry_date_late"] >= both["entry_date"] + pd.Timedelta(days=10)).all()
 
 
 def test_groups_and_custom_lists(market):
