@@ -105,8 +105,11 @@ def test_implied_vol_matches_py_vollib(seed):
     # the well-posed part: a 1e-8 vol error moves the price by more than its rounding
     posed = vega * 1e-8 > 1e-13 * np.maximum(price, 1.0)
     assert posed.mean() > 0.9
-    ref = np.array([pv_iv(price[i], S[i], K[i], t[i], r[i], q[i], flag[i]) for i in range(len(S))])
-    np.testing.assert_allclose(res.iv[posed], ref[posed], rtol=0, atol=1e-8)
+    # py_vollib raises on the ill-posed rest (price numerically at intrinsic): compare where
+    # the problem is well posed
+    idx = np.flatnonzero(posed)
+    ref = np.array([pv_iv(price[i], S[i], K[i], t[i], r[i], q[i], flag[i]) for i in idx])
+    np.testing.assert_allclose(res.iv[idx], ref, rtol=0, atol=1e-8)
     np.testing.assert_allclose(res.iv[posed], sigma[posed], rtol=0, atol=1e-8)
     assert (res.reason[posed] == "ok").all()
 
