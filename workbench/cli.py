@@ -1,7 +1,7 @@
 """The ``workbench`` command.
 
 Each command group lives in its own module and registers itself on the parser:
-``workbench.data.commands`` (``data ingest|summary|fetch|synth``) and
+``workbench.data_cli`` (``data ingest|summary|fetch|synth``) and
 ``workbench.reports.commands`` (``reports build|list``).
 """
 
@@ -15,7 +15,7 @@ from workbench.exceptions import WorkbenchError
 
 __all__ = ["main", "build_parser"]
 
-COMMAND_GROUPS = ("workbench.data.commands", "workbench.reports.commands")
+COMMAND_GROUPS = ("workbench.data_cli", "workbench.reports.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:

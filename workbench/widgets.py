@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbench.data.overview import DATE_COLUMNS
 from workbench.exceptions import DataError
+from workbench.overview.summary import DATE_COLUMNS
 from workbench.plotting.theme import SIDE_COLORS, figure_html
 
 __all__ = ["ALL", "TradeExplorer", "filter_trades", "explorer_figure", "marker_sizes"]

@@ -47,7 +47,7 @@ def test_matches_exchange_calendars_directly():
 
 def test_sessions_equal_fama_french_trading_days_since_1970(shared_path):
     """An independent record of which days traded: CRSP-based daily factor returns."""
-    from workbench.data.factors import read_french_factors
+    from workbench.data.sources.french import read_french_factors
 
     ff = read_french_factors(shared_path("factors/F-F_Research_Data_5_Factors_2x3_daily.CSV"))
     ff_days = ff.index[ff.index >= "1970-01-02"]

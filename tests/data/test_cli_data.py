@@ -139,7 +139,7 @@ def test_fetch_command(shared_data, tmp_path, capsys):
 
 
 def test_synth_command(universe, tmp_path, monkeypatch, capsys):
-    import workbench.data.synthetic as synthetic
+    import workbench.synthetic.generator as synthetic
     from workbench.data.store import load_universe_from_store
 
     # reuse the session universe (same seed) rather than generating it a second time, cut

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.data import disclosures as dz
 from workbench.data.schema import (
     REJECT_COLUMNS,
     TRADE_COLUMNS,
@@ -20,6 +19,7 @@ from workbench.data.schema import (
     make_trade_id,
     validate_trades,
 )
+from workbench.data.sources import disclosures as dz
 
 SENATE_JSON = "senate/all_daily_summaries.json"
 SENATE_CSV = "senate/all_transactions.csv"

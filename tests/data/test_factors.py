@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.data.factors import read_french_factors
 from workbench.data.schema import FACTOR_COLUMNS
+from workbench.data.sources.french import read_french_factors
 from workbench.exceptions import DataError
 
 DAILY5 = "factors/F-F_Research_Data_5_Factors_2x3_daily.CSV"

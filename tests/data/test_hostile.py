@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.data import disclosures as dz
-from workbench.data import text as tx
 from workbench.data.schema import ParseResult, make_trade_id
+from workbench.data.sources import disclosures as dz
+from workbench.data.sources import text as tx
 from workbench.exceptions import DataError
 
 HOUSE = {
@@ -426,7 +426,7 @@ NAN = float("nan")
     ("Spouse/DC Over $1,000,000", (1_000_001.0, NAN, 1_000_001.0)),
     ("Unknown", (NAN, NAN, NAN)), ("--", (NAN, NAN, NAN)), ("", (NAN, NAN, NAN))])
 def test_parse_amount_table(text, expected):
-    from workbench.data.text import parse_amount
+    from workbench.data.sources.text import parse_amount
 
     *got, reason = parse_amount(text)
     assert reason is None
@@ -439,7 +439,7 @@ def test_parse_amount_table(text, expected):
     ("--", (None, None)), ("", (None, None)), ("N/A", (None, None)), (" brk.b ", ("BRK.B", None)),
     ("--  <br> --", (None, None)), ("SPY160219P00180000", ("SPY160219P00180000", None))])
 def test_clean_ticker_table(cell, expected):
-    from workbench.data.text import clean_ticker
+    from workbench.data.sources.text import clean_ticker
 
     assert clean_ticker(cell) == (*expected, None)
 
@@ -458,7 +458,7 @@ def test_clean_ticker_table(cell, expected):
     ("Other Securities", "AQR Long-Short Equity Fund Class I", False, "fund"),
     ("Other Securities", "Revival LOC, LLC", False, "other"), ("Crypto", "BTC", True, "other")])
 def test_classify_asset_type_table(label, desc, ticker, expected):
-    from workbench.data.text import classify_asset_type
+    from workbench.data.sources.text import classify_asset_type
 
     assert classify_asset_type(label, desc, ticker) == expected
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.data.legislators import (
+from workbench.data.resolution import (
     _Index,
     _name_method,
     normalize_name,
@@ -328,7 +328,7 @@ def last_of(raw: str) -> str:
 
 @pytest.fixture(scope="module")
 def senate_daily(shared_path, real_legislators):
-    from workbench.data.disclosures import read_senate_daily_summaries
+    from workbench.data.sources.disclosures import read_senate_daily_summaries
 
     parsed = read_senate_daily_summaries(shared_path("senate/all_daily_summaries.json"))
     return parsed, resolve_legislators(parsed.accepted, real_legislators)
@@ -377,7 +377,7 @@ def test_senate_hand_checked(senate_daily):
 
 
 def test_senate_aggregate_csv_rate(shared_path, real_legislators):
-    from workbench.data.disclosures import read_senate_transactions
+    from workbench.data.sources.disclosures import read_senate_transactions
 
     path = shared_path("senate/all_transactions.csv")
     parsed = read_senate_transactions(path)
@@ -398,7 +398,7 @@ def test_senate_aggregate_csv_rate(shared_path, real_legislators):
 
 @pytest.fixture(scope="module")
 def house(shared_path, real_legislators):
-    from workbench.data.disclosures import read_house_transactions
+    from workbench.data.sources.disclosures import read_house_transactions
 
     parsed = read_house_transactions(shared_path("house/all_transactions.json"))
     return parsed, resolve_legislators(parsed.accepted, real_legislators)
@@ -428,7 +428,7 @@ def test_leave_one_out_makes_no_false_match(which, request, real_legislators):
     A resolver that guesses would hand the trades to a namesake (Mike Collins for
     "Susan M Collins", Mark A. Green of Wisconsin for "Mark Dr Green", TN07, ...).
     """
-    from workbench.data.legislators import _pick
+    from workbench.data.resolution import _pick
 
     parsed, res = request.getfixturevalue(which)
     index = _Index(real_legislators)

@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.data.options import make_occ_symbol, parse_occ_symbol, read_option_chain
 from workbench.data.schema import OPTION_COLUMNS
+from workbench.data.sources.option_chains import (
+    make_occ_symbol,
+    parse_occ_symbol,
+    read_option_chain,
+)
 from workbench.exceptions import DataError
 
 YF = ("contractSymbol,lastTradeDate,strike,lastPrice,bid,ask,change,percentChange,volume,"

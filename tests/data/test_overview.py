@@ -1,4 +1,4 @@
-"""workbench.data.overview against row-by-row references."""
+"""workbench.overview.summary against row-by-row references."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.data.overview import (
+from workbench.exceptions import DataError
+from workbench.overview.summary import (
     OTHER_AMOUNTS,
     amount_distribution,
     asset_type_counts,
@@ -18,7 +19,6 @@ from workbench.data.overview import (
     top_traders,
     trades_per_month,
 )
-from workbench.exceptions import DataError
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.data.prices import (
+from workbench.data.schema import PRICE_COLUMNS
+from workbench.data.sources.prices import (
     compute_returns,
     detect_price_format,
     normalize_ticker,
@@ -15,7 +16,6 @@ from workbench.data.prices import (
     read_securities,
     to_wide,
 )
-from workbench.data.schema import PRICE_COLUMNS
 from workbench.exceptions import DataError
 
 PARQUET = "prices/sp500_daily_2010_2021.parquet"

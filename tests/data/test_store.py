@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.data.coverage import compute_coverage
+from workbench.overview.coverage import compute_coverage
 
 # ---------------------------------------------------------------------------------------------
 # coverage

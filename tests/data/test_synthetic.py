@@ -8,8 +8,8 @@ import pytest
 
 from workbench.data import load_universe
 from workbench.data.schema import ASSET_TYPES, validate_trades
-from workbench.data.truth import REGIME_NAMES, SyntheticTruth
 from workbench.options.gex import compute_gex
+from workbench.synthetic.truth import REGIME_NAMES, SyntheticTruth
 
 
 def test_same_seed_identical_other_seed_differs(universe, seed):

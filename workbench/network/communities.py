@@ -109,7 +109,7 @@ def mean_signed_return(trades: pd.DataFrame, prices: pd.DataFrame, *, horizon: i
     (+1 buy, -1 sell). Uses the disclosure date by default (what a follower could capture).
     Politicians without a priced trade get NaN.
     """
-    from workbench.data.prices import to_wide
+    from workbench.data.sources.prices import to_wide
 
     adj = to_wide(prices, "adj_close")
     df = trades.loc[trades["ticker"].notna() & trades[date_col].notna()

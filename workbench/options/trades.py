@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.data.text import strip_html
+from workbench.data.sources.text import strip_html
 from workbench.exceptions import DataError
 from workbench.options.gex import GexResult, _gex_core, _normalize_chain, compute_gex
 
@@ -228,7 +228,7 @@ def analyze_option_trades(trades: pd.DataFrame, prices: pd.DataFrame | None = No
     out["max_move_7d"] = nan
     out["move_7d_after_disclosure"] = nan
     if prices is not None and len(prices) and len(out):
-        from workbench.data.prices import to_wide
+        from workbench.data.sources.prices import to_wide
 
         close = to_wide(prices, "close")
         adj = to_wide(prices, "adj_close").reindex(close.index)

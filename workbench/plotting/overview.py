@@ -1,5 +1,5 @@
-"""Figures of the data overview: one builder per view of :class:`~workbench.data.overview.Overview`
-and :class:`~workbench.data.coverage.Coverage`. Builders return plotly figures and never show them.
+"""Figures of the data overview: one builder per view of :class:`~workbench.overview.summary.Overview`
+and :class:`~workbench.overview.coverage.Coverage`. Builders return plotly figures and never show them.
 
 Text from the data (names, tickers, descriptions) reaches plotly only as trace data, which plotly
 serializes as escaped JSON and draws as SVG text, so it is never interpreted as HTML.

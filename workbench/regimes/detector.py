@@ -18,8 +18,8 @@ import pandas as pd
 from hmmlearn.hmm import GaussianHMM
 from scipy.stats import multivariate_normal
 
-from workbench.data.truth import REGIME_NAMES
 from workbench.exceptions import DataError, NotFittedError
+from workbench.synthetic.truth import REGIME_NAMES
 
 __all__ = ["regime_features", "RegimeDetector", "label_states", "expected_durations"]
 

@@ -6,7 +6,7 @@ Public names are imported lazily so that ``import workbench.reports`` (done by n
 
 from __future__ import annotations
 
-import importlib
+from workbench._lazy import lazy_getattr
 
 _EXPORTS = {
     "provenance": "workbench.reports.notebook",
@@ -27,8 +27,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'workbench.reports' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-
-from workbench.reports.runner import ReportJob, ReportOutcome, run_report
+from typing import Any
 
 __all__ = ["run_on_dask", "local_cluster"]
 
@@ -29,16 +28,14 @@ def local_cluster(workers: int | None = None):
                         dashboard_address=None, silence_logs=logging.ERROR)
 
 
-def _failed(job: ReportJob, exc: BaseException) -> ReportOutcome:
-    return ReportOutcome(name=job.name, status="failed", parameters={**job.defaults,
-                                                                     **job.parameters},
-                         duration_s=0.0, started="", error=f"dask: {type(exc).__name__}: {exc}")
-
-
-def run_on_dask(jobs: Sequence[ReportJob], *, workers: int | None = None,
+def run_on_dask(task: Callable[[Any], Any], jobs: Sequence[Any], *, workers: int | None = None,
                 scheduler: str | None = None,
-                on_done: Callable[[ReportOutcome], None] | None = None) -> list[ReportOutcome]:
-    """Run ``jobs`` on Dask; outcomes in completion order (``on_done`` called for each).
+                on_done: Callable[[Any], None] | None = None,
+                on_error: Callable[[Any, BaseException], Any] | None = None) -> list[Any]:
+    """Run ``task(job)`` for each job on Dask; outcomes in completion order.
+
+    ``on_done`` is called with each outcome as it arrives. This module knows nothing of
+    reports: :func:`workbench.reports.runner.build_reports` passes ``run_report`` as ``task``.
 
     Parameters
     ----------
@@ -49,8 +46,8 @@ def run_on_dask(jobs: Sequence[ReportJob], *, workers: int | None = None,
 
     Notes
     -----
-    A task that dies (worker lost, unpicklable error) becomes a ``failed`` outcome; the other
-    jobs go on.
+    A task that dies (worker lost, unpicklable error) becomes ``on_error(job, exc)`` (re-raised
+    when ``on_error`` is None); the other jobs go on.
     """
     from distributed import Client, as_completed
 
@@ -60,15 +57,18 @@ def run_on_dask(jobs: Sequence[ReportJob], *, workers: int | None = None,
         client = Client(cluster)
     else:
         client = Client(scheduler)
-    outcomes: list[ReportOutcome] = []
+    outcomes: list[Any] = []
     try:
-        futures = {client.submit(run_report, job, pure=False, key=f"report-{job.name}-{i}"): job
+        futures = {client.submit(task, job, pure=False,
+                                 key=f"{getattr(job, 'name', 'job')}-{i}"): job
                    for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             try:
                 outcome = fut.result()
             except Exception as exc:  # the worker died or the task could not run
-                outcome = _failed(futures[fut], exc)
+                if on_error is None:
+                    raise
+                outcome = on_error(futures[fut], exc)
             outcomes.append(outcome)
             if on_done is not None:
                 on_done(outcome)

@@ -208,6 +208,13 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _failed(job: ReportJob, exc: BaseException) -> ReportOutcome:
+    """The outcome of a job whose Dask task died (worker lost, unpicklable error)."""
+    return ReportOutcome(name=job.name, status="failed",
+                         parameters={**job.defaults, **job.parameters}, duration_s=0.0,
+                         started="", error=f"dask: {type(exc).__name__}: {exc}")
+
+
 def run_report(job: ReportJob) -> ReportOutcome:
     """Execute one notebook and export it; never raises for a failing notebook.
 
@@ -360,7 +367,8 @@ def build_reports(notebooks_dir: str | Path | None = None, out_dir: str | Path |
         else:
             from workbench.reports.distributed import run_on_dask
 
-            run_on_dask(jobs, workers=workers, scheduler=scheduler, on_done=tick)
+            run_on_dask(run_report, jobs, workers=workers, scheduler=scheduler, on_done=tick,
+                        on_error=_failed)
     outcomes.sort(key=lambda o: o.name)
     index = write_index(out_dir, [o.index_row() for o in outcomes], commit=commit)
     return BuildResult(out_dir=out_dir, outcomes=tuple(outcomes), index=index)

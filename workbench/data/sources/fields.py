@@ -1,11 +1,11 @@
 """Normalisation of disclosure field values: amounts, dates, owners, sides, asset types, chamber.
 
-Like :mod:`workbench.data.text`, every function here works on one raw value (a ``str`` or
+Like :mod:`workbench.data.sources.text`, every function here works on one raw value (a ``str`` or
 ``None``) and is pure, so the parsers call it once per *distinct* value of a column
-(:func:`workbench.data.text.map_unique`). Functions that can refuse a value return
+(:func:`workbench.data.sources.text.map_unique`). Functions that can refuse a value return
 ``(value, reason)``: ``reason`` is ``None`` when the value is usable and otherwise a short
 human-readable explanation that ends up in the rejects table; they never raise.
-:mod:`workbench.data.text` re-exports the public names.
+:mod:`workbench.data.sources.text` re-exports the public names.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ STOCK_ACT_BRACKETS: dict[float, float] = {
 }
 
 # Whitespace runs (control characters, NBSP and zero-width space included) and the
-# tokens that mean "no value"; shared with :mod:`workbench.data.text`.
+# tokens that mean "no value"; shared with :mod:`workbench.data.sources.text`.
 _WS = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u200b]+")
 _NULL_TOKENS = frozenset({"", "--", "-", "n/a", "na", "none", "null", "nan"})
 

@@ -5,7 +5,7 @@ the canonical :data:`~workbench.data.schema.PRICE_COLUMNS` (one row per session 
 ticker; ``adj_close`` is split- and dividend-adjusted) and whose ``rejects`` frame gives a
 reason for every refused row. Dates are exchange session dates (daily bars, no time of day).
 
-The per-format readers live in :mod:`workbench.data.price_formats`, registered in
+The per-format readers live in :mod:`workbench.data.sources.price_formats`, registered in
 :data:`PRICE_FORMATS` (re-exported here); :func:`detect_price_format` picks one from the file
 suffix and header. Rows outside the requested ``tickers``/``start``/``end`` are not read at
 all (they are not rejects); for parquet the filters are pushed down to the file.
@@ -13,21 +13,12 @@ all (they are not rejects); for parquet the filters are pushed down to the file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from workbench.data.price_formats import (
-    PRICE_FORMATS,
-    _key,
-    _parse_dates,  # noqa: F401  (re-exported for workbench.data.options)
-    _raw_text,  # noqa: F401  (re-exported for workbench.data.options)
-    _read_csv_text,
-    detect_price_format,
-)
 from workbench.data.schema import (
     PRICE_COLUMNS,
     REJECT_COLUMNS,
@@ -35,6 +26,15 @@ from workbench.data.schema import (
     ParseResult,
     coerce_frame,
     empty_frame,
+)
+from workbench.data.sources.price_formats import (
+    PRICE_FORMATS,
+    _key,
+    _parse_dates,  # noqa: F401  (re-exported for workbench.data.sources.option_chains)
+    _raw_text,  # noqa: F401  (re-exported for workbench.data.sources.option_chains)
+    _read_csv_text,
+    detect_price_format,
+    normalize_ticker,
 )
 from workbench.exceptions import DataError
 
@@ -44,20 +44,6 @@ __all__ = [
 ]
 
 DATA_SUFFIXES = (".csv", ".parquet", ".pq")
-
-
-def normalize_ticker(ticker) -> str | None:
-    """Upper-case, trimmed ticker with share classes spelled with a dot (``BRK-B`` -> ``BRK.B``).
-
-    The price parquet spells class shares ``BRK.B``; Yahoo uses ``BRK-B``, others ``BRK/B`` or
-    ``BRK B``. Empty or missing input gives ``None``.
-    """
-    if ticker is None or (isinstance(ticker, float) and np.isnan(ticker)) or ticker is pd.NA:
-        return None
-    t = str(ticker).strip().upper()
-    if not t:
-        return None
-    return re.sub(r"^([A-Z]+)[\-/ ]([A-Z])$", r"\1.\2", t)
 
 
 def _day_or_none(value) -> pd.Timestamp | None:

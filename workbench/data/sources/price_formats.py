@@ -4,9 +4,9 @@ Holds the readers of each price format (``parquet_long``, ``alphavantage_csv``,
 ``yfinance_csv``), their registry :data:`PRICE_FORMATS` and :func:`detect_price_format`, plus
 what the readers share: column-name aliases (:data:`COLUMN_ALIASES`), text-CSV reading, date
 parsing, the canonical-column mapping and the row validation that turns a frame into accepted
-rows and reasoned rejects. :func:`workbench.data.prices.read_prices` dispatches to these
-readers; :mod:`workbench.data.prices` re-exports :data:`PRICE_FORMATS`,
-:func:`detect_price_format` and the helpers :mod:`workbench.data.options` takes from it.
+rows and reasoned rejects. :func:`workbench.data.sources.prices.read_prices` dispatches to these
+readers; :mod:`workbench.data.sources.prices` re-exports :data:`PRICE_FORMATS`,
+:func:`detect_price_format` and the helpers :mod:`workbench.data.sources.option_chains` takes from it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pandas as pd
 from workbench.data.schema import PRICE_COLUMNS, REJECT_COLUMNS, ParseResult, coerce_frame
 from workbench.exceptions import DataError
 
-__all__ = ["PRICE_FORMATS", "detect_price_format", "COLUMN_ALIASES"]
+__all__ = ["PRICE_FORMATS", "detect_price_format", "COLUMN_ALIASES", "normalize_ticker"]
 
 # Accepted spellings of each canonical column, compared after lower-casing and removing
 # spaces, dashes and underscores ("Adj Close" -> "adjclose").
@@ -36,6 +36,20 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "adj_close": ("adjclose", "adjustedclose"),
     "volume": ("volume",),
 }
+
+
+def normalize_ticker(ticker) -> str | None:
+    """Upper-case, trimmed ticker with share classes spelled with a dot (``BRK-B`` -> ``BRK.B``).
+
+    The price parquet spells class shares ``BRK.B``; Yahoo uses ``BRK-B``, others ``BRK/B`` or
+    ``BRK B``. Empty or missing input gives ``None``.
+    """
+    if ticker is None or (isinstance(ticker, float) and np.isnan(ticker)) or ticker is pd.NA:
+        return None
+    t = str(ticker).strip().upper()
+    if not t:
+        return None
+    return re.sub(r"^([A-Z]+)[\-/ ]([A-Z])$", r"\1.\2", t)
 
 
 def _key(name: str) -> str:
@@ -117,8 +131,6 @@ def _validate(df: pd.DataFrame, raw: pd.DataFrame, rows: np.ndarray, *, source: 
 
 
 def _to_canonical(df: pd.DataFrame, cols: dict[str, str], ticker: str | None) -> pd.DataFrame:
-    # imported here: workbench.data.prices imports this module at load time
-    from workbench.data.prices import normalize_ticker
 
     out = pd.DataFrame(index=df.index)
     out["date"] = _parse_dates(df[cols["date"]])

@@ -1,12 +1,12 @@
 """Shared row collection and cleaning of the disclosure readers.
 
-The readers of :mod:`workbench.data.disclosures` collect raw records into a column-wise
+The readers of :mod:`workbench.data.sources.disclosures` collect raw records into a column-wise
 :class:`Rows` accumulator (text or ``None`` per internal field of :data:`FIELDS`, plus the
 problems found while reading them); :func:`build` then cleans and validates every column
 (dates, side, owner, amount, ticker, chamber, name, asset type), assigns stable trade ids and
 assembles the :class:`~workbench.data.schema.ParseResult`: canonical accepted trades and one
 reject row with its reason for every record that could not be used. The conventions (ids,
-duplicates, date limits) are documented in :mod:`workbench.data.disclosures`.
+duplicates, date limits) are documented in :mod:`workbench.data.sources.disclosures`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.data import fields as fl
-from workbench.data import text as tx
 from workbench.data.schema import REJECT_COLUMNS, ParseResult, coerce_trades, make_trade_id
+from workbench.data.sources import fields as fl
+from workbench.data.sources import text as tx
 
 __all__ = ["FIELDS", "MIN_TRADE_DATE", "Rows", "build", "fill_filing_ids", "trade_ids"]
 
@@ -235,7 +235,7 @@ def build(rows: Rows, *, source: str, path: Path, chamber: str | None,
 
 
 def _classify(labels: list, descriptions: list, has_ticker: np.ndarray) -> np.ndarray:
-    """:func:`~workbench.data.fields.classify_asset_type` once per distinct input triple."""
+    """:func:`~workbench.data.sources.fields.classify_asset_type` once per distinct input triple."""
     return tx.map_unique(zip(labels, descriptions, has_ticker.tolist(), strict=True),
                          lambda a: fl.classify_asset_type(*a))
 
@@ -264,3 +264,8 @@ def fill_filing_ids(rows: Rows) -> None:
     fid, url = rows.cols["filing_id"], rows.cols["source_url"]
     for i in [i for i, f in enumerate(fid) if not f or f != f.strip()]:
         fid[i] = (fid[i].strip() or None) if fid[i] else tx.filing_id_from_url(url[i])
+
+
+# transaction keys shared by the JSON readers: raw key -> internal field
+TXN_KEYS = {f: f for f in ("transaction_date", "owner", "ticker", "asset_description",
+                            "asset_type", "amount", "comment")} | {"type": "type"}

@@ -15,15 +15,14 @@ Tables
 ``meta``         ``key, value``: ``schema_version``; ``synthetic_seed`` for synthetic stores.
 
 Dates are stored as DATE (transaction, disclosure, price and quote dates). Ingesting files
-(:func:`ingest`, idempotent and transactional) lives in :mod:`workbench.data.ingest`; its
-public names are re-exported here.
+(:func:`ingest`, idempotent and transactional) lives in :mod:`workbench.data.store.ingestion`,
+reading and writing a whole universe in :mod:`workbench.data.store.universe_io`; the package
+``workbench.data.store`` re-exports the public names of all three.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import importlib
 from pathlib import Path
 
 import duckdb
@@ -44,21 +43,10 @@ from workbench.data.schema import (
 )
 from workbench.exceptions import StoreError
 
-# Ingest names, re-exported from workbench.data.ingest through the module __getattr__ at the
-# end (imported lazily: that module imports this one).
-INGEST_EXPORTS = (
-    "IngestReport", "ingest", "detect_kind", "KINDS", "TRADE_SOURCES", "SENATE_DAILY",
-    "SENATE_AGGREGATE", "STATUS_INGESTED", "STATUS_DUPLICATE", "STATUS_UNRECOGNIZED",
-    "PAUSE_ENV", "sha256_file", "read_head", "parse_file", "supersede_senate_aggregate",
-    "resolve_store_trades", "expand_paths", "ingest_one",
-)
-
 __all__ = [
-    "SCHEMA_VERSION", "TABLE_COLUMNS", "TABLE_KEYS", "open_store", "load_universe_from_store",
-    "write_universe", "read_table", "truth_path", "table_counts", "read_price_spans",
-    "upsert", "insert_ingest_row",
-    # ruff's F822 does not see the lazy __getattr__ re-export
-    "IngestReport", "ingest", "detect_kind", "KINDS", "supersede_senate_aggregate",  # noqa: F822
+    "SCHEMA_VERSION", "TABLE_COLUMNS", "TABLE_KEYS", "open_store", "connected", "read_table",
+    "count_rows", "table_counts", "read_price_spans", "upsert", "insert_ingest_row",
+    "create_schema",
 ]
 
 SCHEMA_VERSION = "1"
@@ -200,7 +188,7 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def read_price_spans(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """First and last quote date of each ticker, as a two-row-per-ticker ``date, ticker`` frame.
 
-    Enough for :func:`workbench.data.coverage.compute_coverage`, which only needs each
+    Enough for :func:`workbench.overview.coverage.compute_coverage`, which only needs each
     ticker's first and last quote, without loading the whole price table.
     """
     return con.execute("SELECT ticker, min(date) AS date FROM prices GROUP BY ticker UNION ALL "
@@ -238,112 +226,3 @@ def insert_ingest_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     cols = [c for c in INGEST_COLUMNS if c in row]
     con.execute(f"INSERT INTO ingests ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                 [row[c] for c in cols])
-
-
-def truth_path(store: str | Path) -> Path:
-    """``truth.json`` beside the store file (written by ``workbench data synth``)."""
-    return Path(store).parent / "truth.json"
-
-
-def provenance_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The meta and ingests tables as ``item, value`` rows."""
-    rows = [(f"meta.{k}", v) for k, v in con.execute("SELECT key, value FROM meta ORDER BY key")
-            .fetchall()]
-    ing = con.execute("SELECT ingest_id, file, sha256, kind, source, status, rows_read, accepted, "
-                      "rejected, finished_at FROM ingests ORDER BY ingest_id").fetchall()
-    for iid, file, sha, kind, source, status, read, acc, rej, fin in ing:
-        rows.append((f"ingest {iid}: {file}",
-                     f"{status} kind={kind} source={source} sha256={sha} read={read} "
-                     f"accepted={acc} rejected={rej} at={fin}"))
-    return pd.DataFrame(rows, columns=["item", "value"])
-
-
-def load_universe_from_store(path: str | Path):
-    """Read a store into a :class:`~workbench.data.universe.Universe`.
-
-    ``provenance`` holds the meta and ingests tables as ``item, value`` rows. ``truth`` is read
-    from ``truth.json`` beside the store when the store was built by ``workbench data synth``
-    (its ``meta.synthetic_seed`` must match the truth's seed), else None.
-    """
-    from workbench.data.truth import SyntheticTruth
-    from workbench.data.universe import Universe
-
-    path = Path(path)
-    with connected(path, read_only=True) as con:
-        frames = {t: read_table(con, t) for t in
-                  ("trades", "prices", "factors", "legislators", "securities", "options")}
-        provenance = provenance_frame(con)
-        seed = next(iter(con.execute("SELECT value FROM meta WHERE key = 'synthetic_seed'")
-                         .fetchall()), None)
-    truth = None
-    tp = truth_path(path)
-    if seed is not None and tp.exists():
-        truth = SyntheticTruth.read(tp)
-        if str(truth.seed) != seed[0]:
-            raise StoreError(f"{tp}: truth seed {truth.seed} does not match store seed {seed[0]}")
-    factors = frames["factors"].set_index("date")
-    factors.index.name = "date"
-    return Universe(trades=frames["trades"], prices=frames["prices"], factors=factors,
-                    legislators=frames["legislators"], securities=frames["securities"],
-                    options=frames["options"], truth=truth, source=str(path),
-                    provenance=provenance)
-
-
-def write_universe(universe, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write a Universe (typically synthetic) into a new store, plus ``truth.json`` beside it.
-
-    Parameters
-    ----------
-    universe : Universe
-    path : path
-        Store file to create.
-    overwrite : bool
-        Replace an existing store file (and its WAL) instead of raising StoreError.
-
-    Returns
-    -------
-    Path
-        The store path. The write is one transaction; ``meta.synthetic_seed`` is set when the
-        universe carries a truth.
-    """
-    from workbench import __version__
-
-    path = Path(path)
-    if path.exists():
-        if not overwrite:
-            raise StoreError(f"{path}: store exists (pass overwrite / choose another --out)")
-        path.unlink()
-        Path(str(path) + ".wal").unlink(missing_ok=True)
-    now = dt.datetime.now()
-    with connected(path) as con:
-        con.begin()
-        try:
-            counts = {}
-            for table in ("trades", "prices", "legislators", "securities", "options"):
-                counts[table] = upsert(con, table, getattr(universe, table))
-            fac = universe.factors.rename_axis("date").reset_index()
-            counts["factors"] = upsert(con, "factors", fac)
-            seed = None if universe.truth is None else universe.truth.seed
-            if seed is not None:
-                con.execute("INSERT OR REPLACE INTO meta VALUES ('synthetic_seed', ?)", [str(seed)])
-            insert_ingest_row(con, {
-                "ingest_id": 1, "file": str(universe.source), "sha256": None, "kind": "universe",
-                "source": "synthetic" if seed is not None else str(universe.source),
-                "status": "ingested", "rows_read": sum(counts.values()),
-                "accepted": sum(counts.values()), "rejected": 0, "empty_filings": 0,
-                "new_rows": sum(counts.values()), "superseded": 0, "started_at": now,
-                "finished_at": dt.datetime.now(), "workbench_version": __version__})
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-    if universe.truth is not None:
-        universe.truth.write(truth_path(path))
-    return path
-
-
-def __getattr__(name: str):
-    """Resolve the ingest names re-exported from :mod:`workbench.data.ingest` on first use."""
-    if name in INGEST_EXPORTS:
-        return getattr(importlib.import_module("workbench.data.ingest"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

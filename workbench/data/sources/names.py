@@ -3,7 +3,7 @@
 :func:`normalize_name` turns a name as filed into normalized tokens; :data:`NICKNAMES` lists
 the groups of interchangeable given names; :func:`_name_method` decides how (and whether) the
 given names of a filing match one legislator, scored by :data:`METHOD_SCORES`. Used by
-:func:`workbench.data.legislators.resolve_legislators`, which applies the resolution rules
+:func:`workbench.data.resolution.resolve_legislators`, which applies the resolution rules
 (age, state, district, chamber, ...) to the candidates these rules leave; the underscored
 helpers are shared with that module.
 """

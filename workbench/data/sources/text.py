@@ -1,7 +1,7 @@
 """Cleaning of disclosure text fields: HTML, tickers, names; reading of disclosure files.
 
 Every function here works on one raw value (a ``str`` or ``None``) and is pure, so the parsers
-in :mod:`workbench.data.disclosures` call it once per *distinct* value of a column
+in :mod:`workbench.data.sources.disclosures` call it once per *distinct* value of a column
 (:func:`map_unique`); real files repeat a few hundred distinct amounts, owners and types across
 thousands of rows.
 
@@ -11,7 +11,7 @@ table; they never raise. The file helpers (:func:`read_text`, :func:`load_json_l
 :class:`~workbench.exceptions.DataError` naming the file, the record and the reason.
 
 Amounts, dates, owners, sides, asset types and chambers are normalised in
-:mod:`workbench.data.fields`; those names are re-exported here.
+:mod:`workbench.data.sources.fields`; those names are re-exported here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.data.fields import (
+from workbench.data.sources.fields import (
     _NULL_TOKENS,
     _WS,
     STOCK_ACT_BRACKETS,

@@ -14,8 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.data.prices import _key, _parse_dates, _raw_text, _read_csv_text, normalize_ticker
 from workbench.data.schema import OPTION_COLUMNS, REJECT_COLUMNS, ParseResult, coerce_frame
+from workbench.data.sources.prices import (
+    _key,
+    _parse_dates,
+    _raw_text,
+    _read_csv_text,
+    normalize_ticker,
+)
 from workbench.exceptions import DataError
 
 __all__ = ["read_option_chain", "parse_occ_symbol", "make_occ_symbol"]

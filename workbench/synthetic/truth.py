@@ -1,6 +1,6 @@
 """Planted ground truth of the synthetic universe, and the parameters that size it.
 
-The synthetic universe (:mod:`workbench.data.synthetic`) plants every structure the analyses
+The synthetic universe (:mod:`workbench.synthetic.generator`) plants every structure the analyses
 claim to detect. What was planted is recorded here so that tests assert recovery against it.
 Everything serializes to ``truth.json`` beside a synthetic store.
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["SynthParams", "SyntheticTruth", "REGIME_NAMES"]
+__all__ = ["SynthParams", "SyntheticTruth", "REGIME_NAMES", "read_truth"]
 
 REGIME_NAMES = ("bull", "bear", "high_vol", "low_vol")
 
@@ -174,3 +174,8 @@ class SyntheticTruth:
     @classmethod
     def read(cls, path: str | Path) -> SyntheticTruth:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def read_truth(path: str | Path) -> SyntheticTruth:
+    """The truth reader registered with :mod:`workbench.data.universe` (``truth.json``)."""
+    return SyntheticTruth.read(path)

@@ -1,6 +1,6 @@
 """Synthetic politicians and trade events with planted cycles, communities and informed traders.
 
-Used by :mod:`workbench.data.synthetic`. Sessions are indexed 0..n-1; planted periods are in
+Used by :mod:`workbench.synthetic.generator`. Sessions are indexed 0..n-1; planted periods are in
 sessions. Every draw comes from the Generator passed in.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.data.truth import SynthParams
+from workbench.synthetic.truth import SynthParams
 
 __all__ = ["make_politicians", "activity_intensity", "simulate_events", "Events",
            "AMOUNT_BRACKETS", "draw_lags"]

@@ -21,7 +21,7 @@ def add_store_arg(p: argparse.ArgumentParser) -> None:
 def register(subparsers) -> None:
     """Add the ``data`` group to the ``workbench`` parser."""
     from workbench.data.fetch import SOURCES
-    from workbench.data.ingest import KINDS, TRADE_SOURCES
+    from workbench.data.store.ingestion import KINDS, TRADE_SOURCES
 
     data = subparsers.add_parser("data", help="ingest, summarize, fetch and synthesize data")
     sub = data.add_subparsers(dest="command", required=True)
@@ -58,7 +58,7 @@ def register(subparsers) -> None:
 
 
 def cmd_ingest(args) -> int:
-    from workbench.data.ingest import ingest
+    from workbench.data.store.ingestion import ingest
 
     t0 = time.perf_counter()
     report = ingest(args.paths, args.store, kind=args.kind)
@@ -69,8 +69,8 @@ def cmd_ingest(args) -> int:
 
 def summary_text(store=None, *, top: int = 20) -> str:
     """The coverage table of a store (what ``workbench data summary`` prints)."""
-    from workbench.data.coverage import compute_coverage
     from workbench.data.store import connected, read_price_spans, read_table
+    from workbench.overview.coverage import compute_coverage
 
     with connected(store, read_only=True) as con:
         trades = read_table(con, "trades")
@@ -102,7 +102,7 @@ def cmd_summary(args) -> int:
 def cmd_fetch(args) -> int:
     from workbench.config import project_root
     from workbench.data.fetch import fetch
-    from workbench.data.ingest import ingest
+    from workbench.data.store.ingestion import ingest
 
     dest = args.dest or project_root() / "data" / "raw" / args.what
     paths = fetch(args.what, dest, base_url=args.base_url, progress=not args.no_progress)
@@ -116,7 +116,7 @@ def cmd_fetch(args) -> int:
 def cmd_synth(args) -> int:
     from workbench.config import default_seed, store_path
     from workbench.data.store import write_universe
-    from workbench.data.synthetic import generate_universe
+    from workbench.synthetic.generator import generate_universe
 
     seed = default_seed() if args.seed is None else args.seed
     out = args.out or store_path()

@@ -1,5 +1,5 @@
 """Descriptive overview of a trades table: activity per month, top traders and tickers, asset
-types and amount brackets. Complements :mod:`workbench.data.coverage` (completeness, lag).
+types and amount brackets. Complements :mod:`workbench.overview.coverage` (completeness, lag).
 
 Pure pandas on the canonical trades table; nothing is read or written.
 

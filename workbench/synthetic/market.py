@@ -1,6 +1,6 @@
 """Synthetic market: regime-switching market factor, FF5-like factors, securities, prices.
 
-Used by :mod:`workbench.data.synthetic`; everything here is driven by an explicit
+Used by :mod:`workbench.synthetic.generator`; everything here is driven by an explicit
 ``numpy.random.Generator`` so that the same seed gives identical data.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.data.truth import REGIME_NAMES, SynthParams
+from workbench.synthetic.truth import REGIME_NAMES, SynthParams
 
 __all__ = ["MarketSim", "simulate_market", "make_securities", "build_prices", "SECTORS"]
 

@@ -10,7 +10,7 @@
 - ~1% anomalous trades, option chains with a smile, politician option trades including planted
   squeeze setups, and repeated price motifs for analog search.
 
-Every planted fact is recorded in :class:`~workbench.data.truth.SyntheticTruth`. The same seed
+Every planted fact is recorded in :class:`~workbench.synthetic.truth.SyntheticTruth`. The same seed
 and parameters give identical data. Draws for each part come from independent child streams
 of ``numpy.random.SeedSequence(seed)``, so changing one part's parameters does not reshuffle
 the others.
@@ -35,15 +35,16 @@ from workbench.data.schema import (
     coerce_trades,
     make_trade_id,
 )
-from workbench.data.synthetic_market import (
+from workbench.data.universe import Universe
+from workbench.synthetic.market import (
     build_prices,
     factor_returns,
     make_securities,
     regime_frames,
     simulate_market,
 )
-from workbench.data.synthetic_options import build_chain
-from workbench.data.synthetic_trades import (
+from workbench.synthetic.options import build_chain
+from workbench.synthetic.trades import (
     AMOUNT_BRACKETS,
     AMOUNT_WEIGHTS,
     OWNER_WEIGHTS,
@@ -53,8 +54,7 @@ from workbench.data.synthetic_trades import (
     make_politicians,
     simulate_events,
 )
-from workbench.data.truth import SyntheticTruth, SynthParams
-from workbench.data.universe import Universe
+from workbench.synthetic.truth import SyntheticTruth, SynthParams
 
 __all__ = ["generate_universe"]
 
@@ -74,7 +74,7 @@ def generate_universe(seed: int, **overrides) -> Universe:
     seed : int
         Seed of every random draw; same seed and overrides give identical frames.
     **overrides
-        Fields of :class:`~workbench.data.truth.SynthParams` (planted sizes are parameters).
+        Fields of :class:`~workbench.synthetic.truth.SynthParams` (planted sizes are parameters).
 
     Returns
     -------

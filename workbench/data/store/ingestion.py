@@ -20,8 +20,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from workbench.data.schema import REJECT_COLUMNS, ParseResult, empty_rejects
-from workbench.data.store import (
+from workbench.data.schema import REJECT_COLUMNS, ParseResult
+from workbench.data.sources.disclosures import detect_source
+from workbench.data.sources.readers import read_kind
+from workbench.data.store.db import (
     connected,
     count_rows,
     insert_ingest_row,
@@ -120,7 +122,7 @@ def detect_kind(path: str | Path) -> str:
     ``bioguide_id`` with ``last_name`` -> legislators; ``symbol,name,...sector`` -> securities;
     ``strike`` with ``contract``/``expiration`` -> options; AlphaVantage (``timestamp,open``),
     yfinance (``date,open,...,adj close``) or canonical ``date,ticker`` -> prices; any other
-    CSV that :func:`workbench.data.disclosures.detect_source` recognizes -> trades.
+    CSV that :func:`workbench.data.sources.disclosures.detect_source` recognizes -> trades.
 
     Raises
     ------
@@ -154,8 +156,6 @@ def detect_kind(path: str | Path) -> str:
             or cols[:2] == ["date", "ticker"]):
         return "prices"
     if suffix in (".csv", ".zip"):
-        from workbench.data.disclosures import detect_source
-
         try:
             detect_source(path)
         except Exception as exc:
@@ -166,36 +166,10 @@ def detect_kind(path: str | Path) -> str:
 
 
 def parse_file(path: Path, kind: str, source: str | None) -> tuple[str, ParseResult]:
-    """Run the kind's parser; return (table, ParseResult)."""
-    file = str(path)
-    if kind == "trades":
-        from workbench.data.disclosures import read_disclosures
-
-        return "trades", read_disclosures(path, source=source)
-    if kind == "prices":
-        from workbench.data.prices import read_prices
-
-        return "prices", read_prices(path)
-    if kind == "options":
-        from workbench.data.options import read_option_chain
-
-        return "options", read_option_chain(path)
-    if kind == "factors":
-        from workbench.data.factors import read_french_factors
-
-        df = read_french_factors(path).rename_axis("date").reset_index()
-    elif kind == "legislators":
-        from workbench.data.legislators import read_legislators
-
-        df = read_legislators([path])
-    elif kind == "securities":
-        from workbench.data.prices import read_securities
-
-        df = read_securities(path)
-    else:
-        raise DataError(f"unknown kind {kind!r}; expected one of {KINDS}", file=file)
-    return kind, ParseResult(source=kind, file=file, rows_read=len(df), accepted=df,
-                             rejects=empty_rejects())
+    """Run the kind's registered reader (:mod:`workbench.data.sources.readers`)."""
+    if kind not in KINDS:
+        raise DataError(f"unknown kind {kind!r}; expected one of {KINDS}", file=str(path))
+    return read_kind(path, kind, source)
 
 
 def supersede_senate_aggregate(con: duckdb.DuckDBPyConnection) -> int:
@@ -214,7 +188,7 @@ def supersede_senate_aggregate(con: duckdb.DuckDBPyConnection) -> int:
 
 def resolve_store_trades(con: duckdb.DuckDBPyConnection) -> None:
     """Resolve every stored trade against the stored legislators; update identity columns."""
-    from workbench.data.legislators import resolve_legislators
+    from workbench.data.resolution import resolve_legislators
 
     legs = read_table(con, "legislators")
     trades = read_table(con, "trades")
