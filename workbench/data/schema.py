@@ -16,7 +16,8 @@ from workbench.exceptions import DataError
 
 __all__ = [
     "TRADE_COLUMNS", "TRADE_EXTRA_COLUMNS", "PRICE_COLUMNS", "FACTOR_COLUMNS", "OPTION_COLUMNS", "LEGISLATOR_COLUMNS",
-    "SECURITY_COLUMNS", "REJECT_COLUMNS", "OWNERS", "SIDES", "ASSET_TYPES", "CHAMBERS",
+    "SECURITY_COLUMNS", "LEGISLATOR_TERM_COLUMNS", "COMMITTEE_COLUMNS", "COMMITTEE_MEMBER_COLUMNS",
+    "REJECT_COLUMNS", "OWNERS", "SIDES", "ASSET_TYPES", "CHAMBERS",
     "ParseResult", "empty_trades", "empty_rejects", "make_trade_id", "coerce_trades",
     "validate_trades",
 ]
@@ -52,6 +53,9 @@ TRADE_EXTRA_COLUMNS: dict[str, str] = {
     "district": "string",
     "source_bioguide_id": "string",
     "comment": "string",
+    # How party, state and chamber were dated: "term" (the legislators-current.yaml term
+    # covering the transaction date) or "last_term" (the CSV's last term); null when unresolved.
+    "party_source": "string",
 }
 
 OWNERS = ("self", "spouse", "joint", "child", "unknown")
@@ -84,6 +88,25 @@ LEGISLATOR_COLUMNS: dict[str, str] = {
 }
 
 SECURITY_COLUMNS: dict[str, str] = {"ticker": "string", "name": "string", "sector": "string"}
+
+# One row per term period of a member (a term split at party switches); ``end`` is exclusive.
+LEGISLATOR_TERM_COLUMNS: dict[str, str] = {
+    "bioguide_id": "string", "start": "datetime64[ns]", "end": "datetime64[ns]",
+    "chamber": "string", "state": "string", "district": "string", "party": "string",
+}
+
+# Committees and subcommittees (``parent_id`` null for full committees); ``sectors`` is a tuple
+# of GICS sector names the committee oversees (a ``;``-joined string in the store).
+COMMITTEE_COLUMNS: dict[str, str] = {
+    "committee_id": "string", "parent_id": "string", "name": "string", "chamber": "string",
+    "jurisdiction": "string", "url": "string", "sectors": "object",
+}
+
+# Committee seats of the current Congress (no history): ``side`` is majority/minority.
+COMMITTEE_MEMBER_COLUMNS: dict[str, str] = {
+    "committee_id": "string", "bioguide_id": "string", "rank": "int64", "title": "string",
+    "side": "string",
+}
 
 # Every loader's rejects: where the row was, why it was refused, and the raw text of it.
 REJECT_COLUMNS: dict[str, str] = {

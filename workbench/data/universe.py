@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from workbench.data.schema import (
+    COMMITTEE_COLUMNS,
+    COMMITTEE_MEMBER_COLUMNS,
+    LEGISLATOR_TERM_COLUMNS,
+    empty_frame,
+)
 
 __all__ = ["Universe", "load_universe", "register_universe_source", "register_truth_reader",
            "read_truth", "universe_sources"]
@@ -83,6 +90,14 @@ class Universe:
         ``"synthetic"`` or the store path.
     provenance : DataFrame
         ``item, value`` rows: seed and parameters hash (synthetic) or ingested files and sha256.
+    legislator_terms : DataFrame
+        ``LEGISLATOR_TERM_COLUMNS``: every term period of current members (``end`` exclusive;
+        split at party switches); empty when none were ingested.
+    committees : DataFrame
+        ``COMMITTEE_COLUMNS``, with ``sectors`` a tuple of GICS sector names per committee.
+    committee_members : DataFrame
+        ``COMMITTEE_MEMBER_COLUMNS``: seats of the **current Congress only** (no history).
+        See :func:`workbench.data.committees.member_sectors`.
     """
 
     trades: pd.DataFrame
@@ -94,6 +109,11 @@ class Universe:
     truth: Any  # SyntheticTruth | None (workbench.synthetic.truth)
     source: str
     provenance: pd.DataFrame
+    legislator_terms: pd.DataFrame = field(
+        default_factory=lambda: empty_frame(LEGISLATOR_TERM_COLUMNS))
+    committees: pd.DataFrame = field(default_factory=lambda: empty_frame(COMMITTEE_COLUMNS))
+    committee_members: pd.DataFrame = field(
+        default_factory=lambda: empty_frame(COMMITTEE_MEMBER_COLUMNS))
 
     def prices_wide(self, field: str = "adj_close") -> pd.DataFrame:
         """Date x ticker frame of one price field (NaN where a ticker has no quote)."""
