@@ -82,6 +82,7 @@ def summary_text(store=None, *, top: int = 20) -> str:
             "SELECT count(*), coalesce(sum(empty_filings), 0) FROM ingests "
             "WHERE status = 'ingested'").fetchall()[0]
         name = con.execute("PRAGMA database_list").fetchall()[0][2]
+        dating = dating_text(con)
     cov = compute_coverage(trades, spans if len(spans) else None)
     parts = [f"Store {name}: {n_files} files ingested", "", cov.to_text(top=top), "",
              f"Filings with no transaction detail (paper filings, counted not parsed): {n_empty}",
@@ -89,7 +90,41 @@ def summary_text(store=None, *, top: int = 20) -> str:
     parts.append(rejects.head(top).to_string(index=False) if len(rejects) else "  (none)")
     if len(rejects) > top:
         parts.append(f"  ... {len(rejects) - top} more reasons")
-    return "\n".join(parts)
+    return "\n".join(parts + ["", dating])
+
+
+def dating_text(con) -> str:
+    """How party/state/chamber of the stored trades were dated, and the committee tables."""
+    rows = con.execute(
+        "SELECT chamber, coalesce(party_source, 'unresolved') AS how, "
+        "bioguide_id IN (SELECT bioguide_id FROM legislator_terms) AS in_yaml, count(*) "
+        "FROM trades GROUP BY ALL").fetchall()
+    n = {}
+    for chamber, how, in_yaml, k in rows:
+        n[(chamber, how)] = n.get((chamber, how), 0) + k
+        if how == "last_term" and in_yaml:
+            n[("all", "uncovered")] = n.get(("all", "uncovered"), 0) + k
+    tot = lambda how: sum(v for (c, h), v in n.items() if h == how and c != "all")  # noqa: E731
+    by = lambda how: ", ".join(f"{c} {v:,}" for (c, h), v in sorted(n.items())  # noqa: E731
+                               if h == how and c != "all")
+    n_comm, n_sub = con.execute("SELECT count(*) FILTER (parent_id IS NULL), "
+                                "count(*) FILTER (parent_id IS NOT NULL) FROM committees"
+                                ).fetchall()[0]
+    n_seats, n_members = con.execute("SELECT count(*), count(DISTINCT bioguide_id) "
+                                     "FROM committee_members").fetchall()[0]
+    n_terms, n_term_members = con.execute("SELECT count(*), count(DISTINCT bioguide_id) "
+                                          "FROM legislator_terms").fetchall()[0]
+    return "\n".join([
+        f"Party, state and chamber of trades (legislator terms: {n_terms:,} periods of "
+        f"{n_term_members:,} members):",
+        f"  dated by the term covering the transaction date: {tot('term'):,} ({by('term')})",
+        f"  by the CSV's last term: {tot('last_term'):,} ({by('last_term')}); of which "
+        f"{n.get(('all', 'uncovered'), 0):,} by members in the terms table on dates no term "
+        "covers",
+        f"  unresolved (left as filed): {tot('unresolved'):,}",
+        f"Committees: {n_comm:,} committees and {n_sub:,} subcommittees; {n_seats:,} seats of "
+        f"{n_members:,} members (current Congress only: no history)",
+    ])
 
 
 def cmd_summary(args) -> int:

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbench.data.schema import ParseResult, empty_rejects
+from workbench.data.sources.committees import read_committee_membership, read_committees
 from workbench.data.sources.disclosures import read_disclosures
 from workbench.data.sources.french import read_french_factors
+from workbench.data.sources.legislator_terms import read_legislator_terms
 from workbench.data.sources.legislators import read_legislators
 from workbench.data.sources.option_chains import read_option_chain
 from workbench.data.sources.prices import read_prices, read_securities
@@ -37,6 +39,11 @@ READERS: dict[str, Callable[[Path, str | None], tuple[str, ParseResult]]] = {
         "legislators", path, read_legislators([path]))),
     "securities": lambda path, source: ("securities", _frame_result(
         "securities", path, read_securities(path))),
+    "legislator_terms": lambda path, source: ("legislator_terms", read_legislator_terms(path)),
+    "committees": lambda path, source: ("committees", _frame_result(
+        "committees", path, read_committees(path))),
+    "committee_members": lambda path, source: ("committee_members", _frame_result(
+        "committee_members", path, read_committee_membership(path))),
 }
 
 

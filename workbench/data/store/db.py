@@ -8,6 +8,12 @@ Tables
 ``legislators``  ``schema.LEGISLATOR_COLUMNS`` (upserted by ``bioguide_id``).
 ``securities``   ``schema.SECURITY_COLUMNS``, primary key ``ticker``.
 ``options``      ``schema.OPTION_COLUMNS``, key ``(quote_date, contract_symbol)``.
+``legislator_terms``   ``schema.LEGISLATOR_TERM_COLUMNS``; a file replaces the terms of the members
+                 it lists.
+``committees``   ``schema.COMMITTEE_COLUMNS`` (``sectors`` stored ``;``-joined), key
+                 ``committee_id``.
+``committee_members``  ``schema.COMMITTEE_MEMBER_COLUMNS`` (current Congress only); a file
+                 replaces the seats of the committees it lists.
 ``rejects``      ``ingest_id, kind, source, file, source_row, reason, raw``.
 ``ingests``      one row per file offered: ``ingest_id, file, sha256, kind, source, status,
                  rows_read, accepted, rejected, empty_filings, new_rows, superseded,
@@ -29,8 +35,11 @@ import duckdb
 import pandas as pd
 
 from workbench.data.schema import (
+    COMMITTEE_COLUMNS,
+    COMMITTEE_MEMBER_COLUMNS,
     FACTOR_COLUMNS,
     LEGISLATOR_COLUMNS,
+    LEGISLATOR_TERM_COLUMNS,
     OPTION_COLUMNS,
     PRICE_COLUMNS,
     REJECT_COLUMNS,
@@ -65,6 +74,9 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "legislators": LEGISLATOR_COLUMNS,
     "securities": SECURITY_COLUMNS,
     "options": OPTION_COLUMNS,
+    "legislator_terms": LEGISLATOR_TERM_COLUMNS,
+    "committees": COMMITTEE_COLUMNS | {"sectors": "string"},
+    "committee_members": COMMITTEE_MEMBER_COLUMNS,
     "rejects": {"ingest_id": "int64", "kind": "string"} | REJECT_COLUMNS,
     "ingests": INGEST_COLUMNS,
     "meta": {"key": "string", "value": "string"},
@@ -75,8 +87,14 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "trades": ("trade_id",), "prices": ("date", "ticker"), "factors": ("date",),
     "legislators": ("bioguide_id",), "securities": ("ticker",),
     "options": ("quote_date", "contract_symbol"), "meta": ("key",),
+    "legislator_terms": ("bioguide_id", "start"), "committees": ("committee_id",),
+    "committee_members": ("committee_id", "bioguide_id"),
 }
-PRIMARY_KEYS = {"trades", "prices", "factors", "securities", "meta"}
+PRIMARY_KEYS = {"trades", "prices", "factors", "securities", "meta", "committees"}
+# Snapshot tables: an incoming frame replaces every stored row of the groups it holds (a newer
+# membership file drops the seats a member gave up; a newer YAML the terms it corrected).
+REPLACE_GROUPS = {"legislator_terms": "bioguide_id", "committee_members": "committee_id"}
+SECTOR_SEP = ";"
 
 SQL_TYPES = {"string": "VARCHAR", "bool": "BOOLEAN", "datetime64[ns]": "DATE",
              "float64": "DOUBLE", "int64": "BIGINT", "timestamp": "TIMESTAMP"}
@@ -93,6 +111,13 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         if table in PRIMARY_KEYS:
             defs.append(f"PRIMARY KEY ({', '.join(q(k) for k in TABLE_KEYS[table])})")
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(defs)})")
+    # Stores made before a column was added gain it (NULL in old rows).
+    have = set(con.execute("SELECT table_name, column_name FROM information_schema.columns")
+               .fetchall())
+    for table, cols in TABLE_COLUMNS.items():
+        for c, t in cols.items():
+            if (table, c) not in have:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {q(c)} {SQL_TYPES[t]}")
     con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 
@@ -164,15 +189,26 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     """A store table as a frame with canonical dtypes, in key order."""
     cols = TABLE_COLUMNS[table]
     order = ", ".join(q(k) for k in TABLE_KEYS.get(table, ())) or "1"
-    df = con.execute(f"SELECT {', '.join(q(c) for c in cols)} FROM {table} "
-                     f"ORDER BY {order}").df()
+    have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = ?", [table]).fetchall()}
+    if not have:  # a read-only store older than the table
+        df = pd.DataFrame(columns=list(cols))
+    else:  # ... or than one of its columns
+        sel = ", ".join(q(c) if c in have else f"NULL AS {q(c)}" for c in cols)
+        df = con.execute(f"SELECT {sel} FROM {table} ORDER BY {order}").df()
     if df.empty:
-        return empty_frame({c: ("datetime64[ns]" if t == "timestamp" else t)
-                            for c, t in cols.items()})
-    if table == "trades":
+        out = empty_frame({c: ("datetime64[ns]" if t == "timestamp" else t)
+                           for c, t in cols.items()})
+    elif table == "trades":
         return coerce_trades(df)
-    casts = {c: ("datetime64[ns]" if t == "timestamp" else t) for c, t in cols.items()}
-    return coerce_frame(df, casts)
+    else:
+        out = coerce_frame(df, {c: ("datetime64[ns]" if t == "timestamp" else t)
+                                for c, t in cols.items()})
+    if table == "committees":
+        out["sectors"] = pd.Series([tuple(s.split(SECTOR_SEP)) if isinstance(s, str) and s
+                                    else () for s in out["sectors"]], index=out.index,
+                                   dtype=object)
+    return out
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -199,18 +235,26 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
     """Insert ``df`` into ``table``, replacing rows with the same key; return net new rows.
 
     The incoming frame is deduplicated on the key (last row wins) first. Columns of the table
-    absent from ``df`` are stored as NULL.
+    absent from ``df`` are stored as NULL. Tables of :data:`REPLACE_GROUPS` are snapshots: the
+    stored rows of every group (member, committee) present in ``df`` are replaced by ``df``'s.
     """
     if df.empty:
         return 0
     cols = [c for c in TABLE_COLUMNS[table] if c in df.columns]
     keys = list(TABLE_KEYS[table])
     df = df.loc[:, cols].drop_duplicates(subset=keys, keep="last")
+    if table == "committees" and "sectors" in df.columns:
+        df = df.assign(sectors=[SECTOR_SEP.join(s) if isinstance(s, tuple | list) else s
+                                for s in df["sectors"]])
     before = count_rows(con, table)
     con.register("_upsert_src", df)
     try:
         collist = ", ".join(q(c) for c in cols)
-        if table in PRIMARY_KEYS:
+        if table in REPLACE_GROUPS:
+            g = q(REPLACE_GROUPS[table])
+            con.execute(f"DELETE FROM {table} WHERE {g} IN (SELECT {g} FROM _upsert_src)")
+            con.execute(f"INSERT INTO {table} ({collist}) SELECT {collist} FROM _upsert_src")
+        elif table in PRIMARY_KEYS:
             con.execute(f"INSERT OR REPLACE INTO {table} ({collist}) "
                         f"SELECT {collist} FROM _upsert_src")
         else:

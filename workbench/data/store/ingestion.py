@@ -21,7 +21,6 @@ import duckdb
 import pandas as pd
 
 from workbench.data.schema import REJECT_COLUMNS, ParseResult
-from workbench.data.sources.disclosures import detect_source
 from workbench.data.sources.readers import read_kind
 from workbench.data.store.db import (
     connected,
@@ -31,6 +30,7 @@ from workbench.data.store.db import (
     table_counts,
     upsert,
 )
+from workbench.data.store.detection import detect_kind, read_head  # noqa: F401  (re-exported)
 from workbench.exceptions import DataError, WorkbenchError
 
 __all__ = [
@@ -38,7 +38,8 @@ __all__ = [
     "supersede_senate_aggregate",
 ]
 
-KINDS = ("trades", "prices", "factors", "legislators", "securities", "options")
+KINDS = ("trades", "prices", "factors", "legislators", "securities", "options",
+         "legislator_terms", "committees", "committee_members")
 TRADE_SOURCES = ("senate_daily", "senate_aggregate", "house", "csv")
 SENATE_DAILY, SENATE_AGGREGATE = "senate_daily", "senate_aggregate"
 STATUS_INGESTED, STATUS_DUPLICATE = "ingested", "skipped-duplicate-file"
@@ -99,72 +100,6 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_head(path: Path, n: int = 4096) -> str:
-    """First ``n`` characters of a file (of the first member of a zip), lower-cased."""
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            names = [m for m in zf.namelist() if not m.endswith("/")]
-            if not names:
-                raise DataError("empty zip archive", file=str(path))
-            with zf.open(names[0]) as fh:
-                raw = fh.read(n)
-    else:
-        with open(path, "rb") as fh:
-            raw = fh.read(n)
-    return raw.decode("utf-8", errors="replace").lower()
-
-
-def detect_kind(path: str | Path) -> str:
-    """Which table a file feeds: one of :data:`KINDS`.
-
-    Rules, in order: ``.json`` -> trades; ``.parquet`` -> options when it has ``strike``,
-    else prices; ``.zip``/``.csv`` by header: Ken French text or ``,mkt-rf`` -> factors;
-    ``bioguide_id`` with ``last_name`` -> legislators; ``symbol,name,...sector`` -> securities;
-    ``strike`` with ``contract``/``expiration`` -> options; AlphaVantage (``timestamp,open``),
-    yfinance (``date,open,...,adj close``) or canonical ``date,ticker`` -> prices; any other
-    CSV that :func:`workbench.data.sources.disclosures.detect_source` recognizes -> trades.
-
-    Raises
-    ------
-    DataError
-        Naming the file, when nothing matches.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return "trades"
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        names = {n.lower() for n in pq.read_schema(path).names}
-        return "options" if "strike" in names else "prices"
-    head = read_head(path)
-    first = head.splitlines()[0] if head else ""
-    header = next((ln for ln in head.splitlines() if "," in ln), "")
-    cols = [c.strip().strip('"') for c in header.split(",")]
-    if "mkt-rf" in head and ("french" in head or "crsp" in head or cols[:2] == ["", "mkt-rf"]
-                             or first.startswith("this file")):
-        return "factors"
-    if "bioguide_id" in cols and "last_name" in cols:
-        return "legislators"
-    if cols[:2] == ["symbol", "name"] and any("sector" in c for c in cols):
-        return "securities"
-    if "strike" in cols and any(c in cols for c in ("contractsymbol", "contract_symbol",
-                                                     "expiration")):
-        return "options"
-    if (cols[:2] == ["timestamp", "open"] or ({"date", "open", "close"} <= set(cols))
-            or cols[:2] == ["date", "ticker"]):
-        return "prices"
-    if suffix in (".csv", ".zip"):
-        try:
-            detect_source(path)
-        except Exception as exc:
-            raise DataError(f"cannot tell what this file holds ({exc})", file=str(path)) from exc
-        return "trades"
-    raise DataError("cannot tell what this file holds (expected .json, .csv, .zip or .parquet "
-                    "of a known layout; pass --kind)", file=str(path))
-
-
 def parse_file(path: Path, kind: str, source: str | None) -> tuple[str, ParseResult]:
     """Run the kind's registered reader (:mod:`workbench.data.sources.readers`)."""
     if kind not in KINDS:
@@ -204,6 +139,28 @@ def resolve_store_trades(con: duckdb.DuckDBPyConnection) -> None:
                     "WHERE trades.trade_id = r.trade_id")
     finally:
         con.unregister("_resolved")
+
+
+def date_store_trades(con: duckdb.DuckDBPyConnection) -> None:
+    """Date party, state and chamber of stored trades by the stored legislator terms.
+
+    See :func:`workbench.data.terms.date_trades_by_term`: the term covering the transaction
+    date where the member is in ``legislator_terms``, else the last-term values resolution set;
+    ``party_source`` records which.
+    """
+    from workbench.data.terms import date_trades_by_term
+
+    trades = read_table(con, "trades")
+    if trades.empty:
+        return
+    cols = ["party", "state", "chamber", "party_source"]
+    upd = date_trades_by_term(trades, read_table(con, "legislator_terms"))
+    con.register("_dated", upd.loc[:, ["trade_id", *cols]])
+    try:
+        sets = ", ".join(f"{c} = d.{c}" for c in cols)
+        con.execute(f"UPDATE trades SET {sets} FROM _dated d WHERE trades.trade_id = d.trade_id")
+    finally:
+        con.unregister("_dated")
 
 
 def expand_paths(paths) -> list[tuple[Path, bool]]:
@@ -248,7 +205,13 @@ def ingest(paths, store=None, *, kind: str | None = None) -> IngestReport:
     - Senate: rows of a filing present in the daily summaries supersede the aggregate CSV rows
       of that filing (see :func:`supersede_senate_aggregate`), whatever the ingest order.
     - After trades or legislators change, all trades are resolved against the legislators table
-      (``bioguide_id, party, state, politician`` updated).
+      (``bioguide_id, party, state, politician`` updated); then, and after legislator terms
+      change, party, state and chamber are dated by the term covering each trade's transaction
+      date (:func:`date_store_trades`; ``party_source`` says ``term`` or ``last_term``).
+    - YAML files of congress-legislators (``legislators-current.yaml``, ``committees-current.yaml``,
+      ``committee-membership-current.yaml``) feed ``legislator_terms``, ``committees`` and
+      ``committee_members``; a file replaces the terms of the members and the seats of the
+      committees it lists (current-Congress snapshots).
     - Transactional: everything commits at the end or nothing does. A parse failure raises
       :class:`DataError` naming the file and leaves the store as it was.
     """
@@ -268,18 +231,22 @@ def ingest(paths, store=None, *, kind: str | None = None) -> IngestReport:
                 [STATUS_INGESTED]).fetchall()}
             next_id = int(con.execute("SELECT coalesce(max(ingest_id), 0) FROM ingests")
                           .fetchall()[0][0]) + 1
-            resolve = False
+            resolve = date = False
             for path, implicit in files:
                 row = ingest_one(con, path, implicit, kind, seen, next_id, __version__)
                 rows.append(row)
                 next_id += 1
-                resolve |= row["status"] == STATUS_INGESTED and row["kind"] in ("trades",
-                                                                               "legislators")
+                ingested = row["status"] == STATUS_INGESTED
+                resolve |= ingested and row["kind"] in ("trades", "legislators")
+                date |= ingested and row["kind"] in ("trades", "legislators",
+                                                     "legislator_terms")
                 if os.environ.get(PAUSE_ENV) and len(rows) == 1:
                     Path(os.environ[PAUSE_ENV]).write_text(str(os.getpid()))
                     time.sleep(600)
             if resolve:
                 resolve_store_trades(con)
+            if date:
+                date_store_trades(con)
             con.commit()
         except BaseException:
             con.rollback()

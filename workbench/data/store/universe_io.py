@@ -14,6 +14,9 @@ from workbench.exceptions import StoreError
 
 __all__ = ["load_universe_from_store", "write_universe", "truth_path", "provenance_frame"]
 
+# Tables of the Universe beyond the original six (empty frames when nothing was ingested).
+SNAPSHOT_TABLES = ("legislator_terms", "committees", "committee_members")
+
 
 def truth_path(store: str | Path) -> Path:
     """``truth.json`` beside the store file (written by ``workbench data synth``)."""
@@ -43,7 +46,8 @@ def load_universe_from_store(path: str | Path):
     path = Path(path)
     with connected(path, read_only=True) as con:
         frames = {t: read_table(con, t) for t in
-                  ("trades", "prices", "factors", "legislators", "securities", "options")}
+                  ("trades", "prices", "factors", "legislators", "securities", "options",
+                   *SNAPSHOT_TABLES)}
         provenance = provenance_frame(con)
         seed = next(iter(con.execute("SELECT value FROM meta WHERE key = 'synthetic_seed'")
                          .fetchall()), None)
@@ -58,7 +62,28 @@ def load_universe_from_store(path: str | Path):
     return Universe(trades=frames["trades"], prices=frames["prices"], factors=factors,
                     legislators=frames["legislators"], securities=frames["securities"],
                     options=frames["options"], truth=truth, source=str(path),
-                    provenance=provenance)
+                    provenance=provenance, legislator_terms=frames["legislator_terms"],
+                    committees=reviewed_sectors(frames["committees"]),
+                    committee_members=frames["committee_members"])
+
+
+def reviewed_sectors(committees: pd.DataFrame) -> pd.DataFrame:
+    """Committees with ``sectors`` from the package's reviewed table where it covers them.
+
+    The store keeps the sectors of ingest time; taking the reviewed table's at load time lets a
+    corrected mapping apply without re-ingesting. Committees the table does not know (synthetic
+    ones, or ids newer than the table) keep their stored sectors.
+    """
+    from workbench.data.sources.committee_sectors import COMMITTEE_SECTORS, committee_sectors
+
+    if committees.empty:
+        return committees
+    known = (committees["committee_id"].isin(list(COMMITTEE_SECTORS))
+             | committees["parent_id"].isin(list(COMMITTEE_SECTORS))).to_numpy(dtype=bool)
+    fresh = committee_sectors(committees)
+    out = committees.copy()
+    out["sectors"] = [f if k else s for f, s, k in zip(fresh, out["sectors"], known, strict=True)]
+    return out
 
 
 def write_universe(universe, path: str | Path, *, overwrite: bool = False) -> Path:
@@ -91,7 +116,8 @@ def write_universe(universe, path: str | Path, *, overwrite: bool = False) -> Pa
         con.begin()
         try:
             counts = {}
-            for table in ("trades", "prices", "legislators", "securities", "options"):
+            for table in ("trades", "prices", "legislators", "securities", "options",
+                          *SNAPSHOT_TABLES):
                 counts[table] = upsert(con, table, getattr(universe, table))
             fac = universe.factors.rename_axis("date").reset_index()
             counts["factors"] = upsert(con, "factors", fac)
