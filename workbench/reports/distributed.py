@@ -19,13 +19,15 @@ def local_cluster(workers: int | None = None):
     """A ``LocalCluster`` of ``workers`` processes (default: cores), one thread each.
 
     One thread per worker: each task drives a kernel subprocess that does the numeric work,
-    so extra threads would only oversubscribe the cores. The dashboard is disabled (no port).
+    so extra threads would only oversubscribe the cores. The scheduler's HTTP server (dashboard)
+    binds a free port (``:0``): the default 8787 clashes with any other cluster on the machine
+    and distributed then warns on the console.
     """
     from distributed import LocalCluster
 
     n = int(workers or os.cpu_count() or 1)
     return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                        dashboard_address=None, silence_logs=logging.ERROR)
+                        dashboard_address=":0", silence_logs=logging.ERROR)
 
 
 def run_on_dask(task: Callable[[Any], Any], jobs: Sequence[Any], *, workers: int | None = None,

@@ -224,6 +224,8 @@ def run_report(job: ReportJob) -> ReportOutcome:
     """
     import papermill as pm
 
+    from workbench.reports.kernel import ReportKernelManager
+
     from workbench.reports.publish import (
         extract_provenance,
         header_html,
@@ -244,7 +246,8 @@ def run_report(job: ReportJob) -> ReportOutcome:
             executed = pm.execute_notebook(
                 str(src), str(dst), parameters=dict(job.parameters), kernel_name=job.kernel_name,
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                cwd=cwd, execution_timeout=job.timeout)
+                cwd=cwd, execution_timeout=job.timeout,
+                kernel_manager_class=ReportKernelManager)
             error = ""
         except Exception as exc:  # report the failure in the index, keep the build going
             error = _error_text(exc)
