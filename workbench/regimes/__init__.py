@@ -14,7 +14,13 @@ from workbench.regimes.detector import (
 )
 from workbench.regimes.history import RegimeResult, fit_regimes, regime_history
 from workbench.regimes.inputs import market_returns
+from workbench.regimes.walkforward import (
+    WalkForwardRegimes,
+    walk_forward_proba,
+    walk_forward_regimes,
+)
 
 __all__ = ["ChangePointResult", "RegimeDetector", "RegimeResult", "bic_penalty",
            "detect_change_points", "expected_durations", "fit_regimes", "label_states",
-           "market_returns", "regime_features", "regime_history", "transform_series"]
+           "market_returns", "regime_features", "regime_history", "transform_series",
+           "WalkForwardRegimes", "walk_forward_proba", "walk_forward_regimes"]
