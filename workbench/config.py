@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["store_path", "reports_dir", "shared_data_dir", "default_seed", "project_root"]
+__all__ = ["store_path", "reports_dir", "shared_data_dir", "default_seed", "project_root",
+           "mlflow_uri"]
 
 DEFAULT_SEED = 20120101
 
@@ -37,3 +38,14 @@ def shared_data_dir() -> Path:
 def default_seed() -> int:
     """Seed for synthetic data and tests: ``$WORKBENCH_SEED`` or a fixed default."""
     return int(os.environ.get("WORKBENCH_SEED", DEFAULT_SEED))
+
+
+def mlflow_uri() -> str:
+    """MLflow tracking/registry URI: ``$WORKBENCH_MLFLOW_URI`` or a SQLite file under ``data/``.
+
+    Default ``sqlite:///<project>/data/mlflow/mlflow.db``; artifacts go beside the database.
+    """
+    env = os.environ.get("WORKBENCH_MLFLOW_URI")
+    if env:
+        return env
+    return "sqlite:///" + str((project_root() / "data" / "mlflow" / "mlflow.db").resolve())
