@@ -36,6 +36,7 @@ from workbench.data.schema import (
     make_trade_id,
 )
 from workbench.data.universe import Universe
+from workbench.synthetic.events import plant_event
 from workbench.synthetic.market import (
     build_prices,
     factor_returns,
@@ -174,6 +175,9 @@ def generate_universe(seed: int, **overrides) -> Universe:
         busy[t:t + len(shape), j] = True
         motif_rows.append((motif_id, betas["ticker"].iat[j], sessions[t], len(shape)))
     motifs = pd.DataFrame(motif_rows, columns=["motif_id", "ticker", "start_date", "length"])
+    # Planted causal event (own stream; shifts one quiet ticker's returns in place).
+    special = {*option_tickers, *motifs["ticker"], *sum(community_tickers.values(), [])}
+    event = plant_event(seed, params, sessions, pol, lam, returns, busy, betas, special, priced)
 
     market_abs = np.abs(market.factors["Mkt-RF"].to_numpy())
     prices = build_prices(sessions, betas["ticker"].tolist(), returns, market_abs, rng_px)
@@ -183,6 +187,8 @@ def generate_universe(seed: int, **overrides) -> Universe:
                                           sessions, rng_opt)
 
     trades = assemble_trades(ev, pol, securities, sessions, bracket, owner, lag, descriptions, seed)
+    trades, event_table = event.apply(trades, pol, sessions, lambda e, b, o, g: assemble_trades(
+        e, pol, securities, sessions, b, o, g, {}, seed))
     regimes, regime_stats, change_points = regime_frames(market)
     informed = pol.loc[pol["is_informed"], ["politician"]].assign(
         car=params.informed_car, horizon=params.informed_horizon).reset_index(drop=True)
@@ -201,7 +207,7 @@ def generate_universe(seed: int, **overrides) -> Universe:
         informed_trades=informed_trades.reset_index(),
         anomalies=anomalies,
         squeezes=squeezes.reset_index().rename(columns={"transaction_date": "trade_date"}),
-        betas=betas, motifs=motifs,
+        betas=betas, motifs=motifs, events=event_table,
     )
     return Universe(
         trades=trades, prices=prices, factors=market.factors,

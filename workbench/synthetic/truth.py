@@ -57,6 +57,14 @@ class SynthParams:
     n_squeezes: int = 12
     n_motif_plants: int = 8
     motif_length: int = 30
+    # Planted causal event (workbench.synthetic.events): from event_date on, a named group of
+    # ordinary politicians sells stock event_sell_factor times as often for event_sessions
+    # sessions, and one quiet ticker's price level jumps by event_price_shift. "" plants nothing.
+    event_date: str = "2020-02-03"
+    event_group_size: int = 8
+    event_sell_factor: float = 3.0
+    event_sessions: int = 60
+    event_price_shift: float = 0.15
 
 
 def frame_to_records(df: pd.DataFrame) -> list[dict]:
@@ -109,6 +117,13 @@ class SyntheticTruth:
         ``ticker, sector, b_mkt, b_smb, b_hml, b_rmw, b_cma, idio_vol``: the factor model.
     motifs : DataFrame
         ``motif_id, ticker, start_date, length``: where a repeated price-path motif was planted.
+    events : DataFrame
+        ``kind, date, end_date, group, ticker, size, measure, n_changed, expected_changed``: the
+        planted causal event (:mod:`workbench.synthetic.events`). ``intensity``: the politicians
+        in ``group`` (comma-joined) sell stock ``size`` times as often from ``date`` to
+        ``end_date`` (transaction dates); ``n_changed`` sells were added (negative: removed),
+        ``expected_changed`` in expectation. ``price_level``: ``ticker``'s price level is
+        multiplied by ``1 + size`` from the close of ``date`` on.
     """
 
     seed: int
@@ -127,6 +142,7 @@ class SyntheticTruth:
     squeezes: pd.DataFrame
     betas: pd.DataFrame
     motifs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_json(self) -> str:
         out: dict = {}
@@ -148,8 +164,10 @@ class SyntheticTruth:
     def from_json(cls, text: str) -> SyntheticTruth:
         raw = json.loads(text)
         kw: dict = {}
-        date_cols = {"date", "transaction_date", "trade_date", "start_date"}
+        date_cols = {"date", "transaction_date", "trade_date", "start_date", "end_date"}
         for f in fields(cls):
+            if f.name not in raw:  # written before the field existed: its default
+                continue
             v = raw[f.name]
             if f.name == "params":
                 kw[f.name] = SynthParams(**v)
