@@ -10,7 +10,9 @@ The filtering and the figure are plain functions (:func:`filter_trades`,
 :func:`explorer_figure`), so the callbacks are thin and unit-testable without a browser.
 
 Dates: trades are placed at their **disclosure** date by default (what the public could see);
-``date="transaction"`` places them when they happened.
+``date="transaction"`` places them when they happened. Trace dates are ISO strings
+(``YYYY-MM-DD``): plotly's widget serializer turns a ``datetime64[ns]`` array into integers
+(nanoseconds since 1970, ``ndarray.tolist()``), which the live figure would draw as numbers.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from workbench.exceptions import DataError
 from workbench.overview.summary import DATE_COLUMNS
 from workbench.plotting.theme import SIDE_COLORS, figure_html
 
-__all__ = ["ALL", "TradeExplorer", "filter_trades", "explorer_figure", "marker_sizes"]
+__all__ = ["ALL", "TradeExplorer", "filter_trades", "explorer_figure", "marker_sizes",
+           "iso_dates"]
 
 ALL = "(all)"
 
@@ -81,6 +84,24 @@ def _price_line(prices: pd.DataFrame | None, ticker: str | None, start, end) -> 
     return p.sort_values("date")
 
 
+def iso_dates(values) -> np.ndarray:
+    """Dates as ISO strings: ``YYYY-MM-DD`` when every value is a midnight, else
+    ``YYYY-MM-DD HH:MM:SS``; NaT becomes ``None``.
+
+    What the explorer's traces carry as ``x``: plotly.js reads these strings as dates both in a
+    static figure and through the ``FigureWidget`` comm, whose serializer sends a
+    ``datetime64`` array as integers (``ndarray.tolist()`` gives nanoseconds since 1970) and a
+    ``datetime`` with a ``Z`` suffix added by the kernel's JSON packer.
+    """
+    d = pd.DatetimeIndex(pd.to_datetime(values))
+    if d.tz is not None:
+        d = d.tz_convert(None)
+    fmt = "%Y-%m-%d" if (d.dropna() == d.dropna().normalize()).all() else "%Y-%m-%d %H:%M:%S"
+    out = np.asarray(d.strftime(fmt), dtype=object)
+    out[np.asarray(d.isna())] = None
+    return out
+
+
 def _trace_values(sel: pd.DataFrame, side: str) -> dict:
     s = sel[sel["side"] == side]
     hover = [f"{p} | {t} | {desc} | ${lo:,.0f}-{hi:,.0f}" if pd.notna(lo) and pd.notna(hi)
@@ -89,7 +110,7 @@ def _trace_values(sel: pd.DataFrame, side: str) -> dict:
                                            s["ticker"].astype(object).fillna("?"),
                                            s["asset_description"].astype(object).fillna(""),
                                            s["amount_low"], s["amount_high"], strict=True)]
-    return {"x": s["_date"].to_numpy(),
+    return {"x": iso_dates(s["_date"]),
             "y": pd.to_numeric(s["amount_mid"], errors="coerce").to_numpy(dtype="float64"),
             "hovertext": hover, "marker.size": marker_sizes(s["amount_mid"])}
 
@@ -115,14 +136,16 @@ def explorer_figure(trades: pd.DataFrame, prices: pd.DataFrame | None = None, *,
                                  marker={"size": v["marker.size"], "color": SIDE_COLORS[side],
                                          "opacity": 0.7, "line": {"width": 0}}))
     px = _price_line(prices, ticker, start, end)
-    fig.add_trace(go.Scatter(x=px["date"].to_numpy(), y=px["adj_close"].to_numpy(), mode="lines",
-                             name="adj. close", yaxis="y2",
+    fig.add_trace(go.Scatter(x=iso_dates(px["date"]),
+                             y=px["adj_close"].to_numpy(dtype="float64"), mode="lines",
+                             name="adj. close", yaxis="y2", showlegend=len(px) > 0,
                              line={"color": "#555", "width": 1}))
+    # An empty price trace still gets an autoranged axis (-1 to 4): hide it with the line.
     fig.update_layout(title=_title(politician, ticker, len(sel), date),
-                      xaxis_title=f"{date} date",
+                      xaxis={"title": f"{date} date", "type": "date"},
                       yaxis={"title": "amount mid-point ($)", "type": "log"},
                       yaxis2={"title": "adjusted close", "overlaying": "y", "side": "right",
-                              "showgrid": False})
+                              "showgrid": False, "visible": len(px) > 0})
     return fig
 
 
@@ -205,9 +228,11 @@ class TradeExplorer:
             for live, new in zip(self.figure.data, fresh.data, strict=True):
                 live.x, live.y = new.x, new.y
                 live.hovertext = new.hovertext
+                live.showlegend = new.showlegend
                 if new.mode == "markers":
                     live.marker.size = new.marker.size
             self.figure.layout.title.text = fresh.layout.title.text
+            self.figure.layout.yaxis2.visible = fresh.layout.yaxis2.visible
 
     def select(self, *, politician: str | None = None, ticker: str | None = None, start=None,
                end=None) -> TradeExplorer:

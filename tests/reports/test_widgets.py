@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from workbench.exceptions import DataError
-from workbench.widgets import ALL, TradeExplorer, explorer_figure, filter_trades, marker_sizes
+from workbench.widgets import (
+    ALL,
+    TradeExplorer,
+    explorer_figure,
+    filter_trades,
+    iso_dates,
+    marker_sizes,
+)
 
 
 def naive_filter(trades, politician=None, ticker=None, start=None, end=None,
@@ -111,3 +120,109 @@ def test_explorer_rejects_unknown_selection(small):
         TradeExplorer(small, politician="Nobody At All")
     with pytest.raises(DataError, match="date"):
         TradeExplorer(small, date="filing")
+
+
+class RecordingComm:
+    """What the kernel would send for a widget: every comm message's data, packed to JSON by
+    the kernel session's own packer (``jupyter_client.session.json_packer``) and read back."""
+
+    def __init__(self, log):
+        self.log = log
+
+    def __call__(self, *args, **kwargs):
+        import comm as comm_pkg
+
+        log = self.log
+
+        class Recorder(comm_pkg.base_comm.BaseComm):
+            def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+                from jupyter_client.session import json_packer
+
+                log.append((self.comm_id, msg_type, json.loads(json_packer(data or {}))))
+
+        return Recorder(*args, **kwargs)
+
+
+def sent_x_values(log, comm_id) -> list[list]:
+    """Every trace ``x`` array the figure's comm sent: initial state and later updates (a
+    restyle/update message carries one array per trace under ``x``)."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "x" and isinstance(v, list):
+                    per_trace = bool(v) and all(isinstance(e, list) for e in v)
+                    found.extend(v) if per_trace else found.append(v)
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for cid, _, data in log:
+        if cid == comm_id:
+            walk(data)
+    return found
+
+
+def synced_state(log, comm_id) -> dict:
+    """The widget state the front end holds: the ``comm_open`` state, then every update."""
+    state = {}
+    for cid, kind, data in log:
+        if cid == comm_id and kind in ("comm_open", "comm_msg") and "state" in data:
+            state.update(data["state"])
+    return state
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def test_widget_sends_dates_as_iso_strings(small, universe, monkeypatch):
+    """The FigureWidget's messages carry ISO date strings, not nanoseconds (issue 17): plotly's
+    serializer sent ``datetime64[ns]`` arrays as ``ndarray.tolist()`` integers."""
+    import comm as comm_pkg
+
+    log = []
+    monkeypatch.setattr(comm_pkg, "create_comm", RecordingComm(log))
+    ex = TradeExplorer(small, universe.prices)
+    ex.widget._repr_mimebundle_()  # displaying opens the comms, with the full state
+    fig_id = ex.figure.comm.comm_id
+    assert [kind for cid, kind, _ in log if cid == fig_id][0] == "comm_open"
+    want = filter_trades(small)
+    first = sent_x_values(log, fig_id)
+    assert sorted(v for xs in first for v in xs) == sorted(
+        want["_date"].dt.strftime("%Y-%m-%d"))
+    layout = synced_state(log, fig_id)["_widget_layout"]
+    assert layout["xaxis"]["type"] == "date"
+    assert layout["yaxis2"]["visible"] is False  # ticker "(all)": no price line, no axis
+    n_open = len(log)
+
+    priced = sorted(set(small["ticker"].dropna()) & set(universe.prices["ticker"]))
+    ex.ticker_select.value = priced[0]  # a user's choice: update() restyles the live figure
+    updates = log[n_open:]
+    assert any(cid == fig_id and kind == "comm_msg" for cid, kind, _ in updates)
+    later = sent_x_values(updates, fig_id)
+    px = universe.prices.loc[universe.prices["ticker"] == priced[0], "date"]
+    assert sorted(px.dt.strftime("%Y-%m-%d")) in [sorted(xs) for xs in later]
+    assert ex.figure.layout.yaxis2.visible is True
+    for xs in first + later:
+        bad = [v for v in xs if not (isinstance(v, str) and ISO_DAY.match(v))]
+        assert not bad, bad[:3]
+
+
+def test_iso_dates():
+    got = iso_dates(pd.Series(pd.to_datetime(["2020-01-02", None, "1999-12-31"])))
+    assert list(got) == ["2020-01-02", None, "1999-12-31"]
+    assert list(iso_dates(pd.to_datetime(["2020-01-02 09:30"]).to_numpy())) == [
+        "2020-01-02 09:30:00"]
+    assert len(iso_dates(pd.Series([], dtype="datetime64[ns]"))) == 0
+
+
+def test_right_axis_hidden_without_price_line(small, universe):
+    fig = explorer_figure(small, universe.prices)
+    assert fig.layout.yaxis2.visible is False and len(fig.data[3].x) == 0
+    priced = sorted(set(small["ticker"].dropna()) & set(universe.prices["ticker"]))
+    fig = explorer_figure(small, universe.prices, ticker=priced[0])
+    assert fig.layout.yaxis2.visible is True and len(fig.data[3].x) > 0
+    assert fig.layout.xaxis.type == "date"
