@@ -10,6 +10,7 @@ registry of :mod:`workbench.data.universe`.
 ``trades``     politicians, communities, leaders, informed traders, activity cycles, anomalies
 ``options``    option chains with planted squeeze setups
 ``truth``      :class:`SynthParams` (every planted size is a parameter) and :class:`SyntheticTruth`
+``presets``    named sets of overrides: ``load_universe("synthetic", preset="realistic")``
 """
 
 from __future__ import annotations
@@ -28,9 +29,15 @@ __all__ = sorted(_EXPORTS)
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
-def load_synthetic(seed: int | None = None, **params):
-    """The universe source registered as ``"synthetic"`` (seed defaults to ``WORKBENCH_SEED``)."""
+def load_synthetic(seed: int | None = None, preset: str | None = None, **params):
+    """The universe source registered as ``"synthetic"`` (seed defaults to ``WORKBENCH_SEED``).
+
+    ``preset`` names a set of overrides (:mod:`workbench.synthetic.presets`, e.g.
+    ``"realistic"``); explicit ``params`` win over the preset's.
+    """
     from workbench.config import default_seed
     from workbench.synthetic.generator import generate_universe
+    from workbench.synthetic.presets import preset_overrides
 
-    return generate_universe(default_seed() if seed is None else int(seed), **params)
+    return generate_universe(default_seed() if seed is None else int(seed),
+                             **{**preset_overrides(preset), **params})

@@ -104,7 +104,7 @@ def generate_universe(seed: int, **overrides) -> Universe:
 
     lam, cycles = activity_intensity(sessions, params)
     ev = simulate_events(lam, pol, securities, community_tickers, option_tickers, params,
-                         rng_evt).frame
+                         rng_evt, dial_seed=seed).frame
     m = len(ev)
     ev["trade_id"] = [make_trade_id("synthetic", seed, i) for i in range(m)]
 
@@ -157,7 +157,7 @@ def generate_universe(seed: int, **overrides) -> Universe:
         ev.at[r, "side"] = "buy"
         ev.at[r, "partial"] = False
         j, t = col[ev.at[r, "ticker"]], int(ev.at[r, "session"])
-        returns[t + 1:t + 6, j] += rng_plant.uniform(0.08, 0.15) / 5
+        returns[t + 1:t + 6, j] += params.squeeze_strength * rng_plant.uniform(0.08, 0.15) / 5
         busy[t + 1:t + 6, j] = True
 
     # Motifs: repeated return shapes at places with no other planted event.
@@ -171,7 +171,8 @@ def generate_universe(seed: int, **overrides) -> Universe:
             if not busy[t - 5:t + params.motif_length + 5, j].any():
                 break
         # The motif replaces most of the path there, so that its shape stands out of the noise.
-        returns[t:t + len(shape), j] = shape + 0.25 * returns[t:t + len(shape), j]
+        if np.isfinite(params.motif_noise):   # inf: the place is recorded, no shape planted
+            returns[t:t + len(shape), j] = shape + params.motif_noise * returns[t:t + len(shape), j]
         busy[t:t + len(shape), j] = True
         motif_rows.append((motif_id, betas["ticker"].iat[j], sessions[t], len(shape)))
     motifs = pd.DataFrame(motif_rows, columns=["motif_id", "ticker", "start_date", "length"])
@@ -184,7 +185,7 @@ def generate_universe(seed: int, **overrides) -> Universe:
     close = returns_close(prices)
 
     options, descriptions = build_options(ev, squeeze_rows, close, market, betas, securities,
-                                          sessions, rng_opt)
+                                          sessions, rng_opt, params.squeeze_strength)
 
     trades = assemble_trades(ev, pol, securities, sessions, bracket, owner, lag, descriptions, seed)
     trades, event_table = event.apply(trades, pol, sessions, lambda e, b, o, g: assemble_trades(
@@ -240,7 +241,8 @@ def returns_close(prices: pd.DataFrame) -> pd.DataFrame:
     return prices.pivot(index="date", columns="ticker", values="close")
 
 
-def build_options(ev, squeeze_rows, close, market, betas, securities, sessions, rng):
+def build_options(ev, squeeze_rows, close, market, betas, securities, sessions, rng,
+                  strength=1.0):
     """Chains on every option-trade date and the trades' descriptions (strike, expiry)."""
     names = dict(zip(securities["ticker"], securities["name"], strict=True))
     vol_of = dict(zip(betas["ticker"], np.sqrt(252 * ((betas["b_mkt"] * 0.012) ** 2
@@ -255,7 +257,7 @@ def build_options(ev, squeeze_rows, close, market, betas, securities, sessions, 
         day = sessions[t]
         spot = float(close.at[day, ticker])
         chain, wall = build_chain(ticker, day, spot, float(rf[t]), float(vol_of[ticker]),
-                                  r in squeeze_set, rng)
+                                  r in squeeze_set, rng, strength)
         chains.append(chain)
         expiries = sorted(chain["expiration"].unique())
         if r in squeeze_set:

@@ -6,7 +6,7 @@ Used by :mod:`workbench.synthetic.generator`; everything here is driven by an ex
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,19 @@ class MarketSim:
     states: np.ndarray            # int regime per session
     transition_matrix: np.ndarray
     factors: pd.DataFrame         # Mkt-RF, SMB, HML, RMW, CMA, RF (decimals), index = sessions
+    regime_sigma: np.ndarray = field(default_factory=lambda: REGIME_SIGMA.copy())
+
+
+def regime_sigmas(spread: float) -> np.ndarray:
+    """Daily Mkt-RF volatility per state for ``SynthParams.regime_vol_spread``.
+
+    Each state's log volatility is moved away from (``spread > 1``) or towards (``< 1``) the
+    states' mean log volatility; 1 returns :data:`REGIME_SIGMA` itself (the default universe).
+    """
+    if spread == 1.0:
+        return REGIME_SIGMA.copy()
+    log_sigma = np.log(REGIME_SIGMA)
+    return np.exp(log_sigma.mean() + spread * (log_sigma - log_sigma.mean()))
 
 
 def regime_transition_matrix(mean_days: float) -> np.ndarray:
@@ -85,14 +98,15 @@ def simulate_market(sessions: pd.DatetimeIndex, params: SynthParams,
     n = len(sessions)
     transmat = regime_transition_matrix(params.mean_regime_days)
     states = simulate_markov(transmat, n, rng)
-    mkt = REGIME_MU[states] + REGIME_SIGMA[states] * rng.standard_normal(n)
+    sigma = regime_sigmas(params.regime_vol_spread)
+    mkt = REGIME_MU[states] + sigma[states] * rng.standard_normal(n)
     other = rng.standard_normal((n, 4)) * np.array([0.005, 0.005, 0.003, 0.003])
     other += np.array([0.0001, 0.0, 0.0001, 0.0])
     factors = pd.DataFrame(
         {"Mkt-RF": mkt, "SMB": other[:, 0], "HML": other[:, 1], "RMW": other[:, 2],
          "CMA": other[:, 3], "RF": risk_free_path(sessions)},
         index=pd.DatetimeIndex(sessions, name="date"))
-    return MarketSim(sessions, states, transmat, factors)
+    return MarketSim(sessions, states, transmat, factors, sigma)
 
 
 def make_tickers(n: int, rng: np.random.Generator) -> list[str]:
@@ -177,6 +191,6 @@ def regime_frames(market: MarketSim) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     regimes = pd.DataFrame({"date": market.sessions, "state": market.states,
                             "name": names[market.states]})
     stats = pd.DataFrame({"state": np.arange(4), "name": names, "mu": REGIME_MU,
-                          "sigma": REGIME_SIGMA})
+                          "sigma": market.regime_sigma})
     switch = np.flatnonzero(np.diff(market.states) != 0) + 1
     return regimes, stats, pd.DatetimeIndex(market.sessions[switch])

@@ -40,8 +40,13 @@ def strike_grid(spot: float) -> np.ndarray:
 
 
 def build_chain(ticker: str, quote_date: pd.Timestamp, spot: float, rate: float, atm_vol: float,
-                squeeze: bool, rng: np.random.Generator) -> tuple[pd.DataFrame, float]:
-    """One quote date's chain for one ticker; returns (chain, call-wall strike or NaN)."""
+                squeeze: bool, rng: np.random.Generator,
+                strength: float = 1.0) -> tuple[pd.DataFrame, float]:
+    """One quote date's chain for one ticker; returns (chain, call-wall strike or NaN).
+
+    ``strength`` (``SynthParams.squeeze_strength``) blends a squeeze chain's open interest
+    between an ordinary chain's (0) and the planted setup's (1); above 1 it extrapolates.
+    """
     strikes = strike_grid(spot)
     expirations = monthly_expirations(quote_date)
     k, exp = np.meshgrid(strikes, np.array(expirations, dtype="datetime64[ns]"))
@@ -57,7 +62,13 @@ def build_chain(ticker: str, quote_date: pd.Timestamp, spot: float, rate: float,
     near = np.exp(-(m / 0.08) ** 2)
     base = 2000.0 * near + rng.uniform(20, 300, len(k))
     decay = np.exp(-t * 2.0)
-    if squeeze:
+    if squeeze and strength != 1.0:
+        call_mult = max(1.6 + strength * (0.5 - 1.6), 0.05)
+        put_mult = 0.7 + strength * (3.0 - 0.7)
+        oi = np.where(is_call, call_mult * base, put_mult * base) * decay
+        wall = strikes[strikes >= spot * 1.03][0] if (strikes >= spot * 1.03).any() else strikes[-1]
+        oi = oi + np.where(is_call & (k == wall), 12000.0 * strength * decay, 0.0)
+    elif squeeze:
         oi = np.where(is_call, 0.5 * base, 3.0 * base) * decay
         wall = strikes[strikes >= spot * 1.03][0] if (strikes >= spot * 1.03).any() else strikes[-1]
         oi = oi + np.where(is_call & (k == wall), 12000.0 * decay, 0.0)
@@ -77,7 +88,7 @@ def build_chain(ticker: str, quote_date: pd.Timestamp, spot: float, rate: float,
         "ask": np.round(ask, 2), "volume": np.round(oi * rng.uniform(0.05, 0.3, len(k))),
         "open_interest": np.round(oi), "implied_volatility": vol, "underlying_price": spot,
     })
-    if squeeze:
+    if squeeze and strength >= 1.0:
         # Make sure the planted setup really is negative dealer gamma.
         for _ in range(10):
             if compute_gex(chain).total_gex < 0:

@@ -14,7 +14,18 @@ import pandas as pd
 from workbench.synthetic.truth import SynthParams
 
 __all__ = ["make_politicians", "activity_intensity", "simulate_events", "Events",
-           "AMOUNT_BRACKETS", "draw_lags"]
+           "AMOUNT_BRACKETS", "draw_lags", "dial_rng"]
+
+# Child 10 of the seed's SeedSequence feeds the size dials of SynthParams (one grandchild per
+# dial), so that turning a dial reshuffles nothing else. At their defaults the dials draw
+# nothing: the default universe is unchanged. (Children 8 and 9 are reserved elsewhere.)
+DIAL_STREAM = 10
+DIAL_COMMUNITY_MIXING, DIAL_LEADER_LAG_NOISE = 0, 1
+
+
+def dial_rng(seed: int, dial: int) -> np.random.Generator:
+    """The random stream of one size dial of the universe generated from ``seed``."""
+    return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(DIAL_STREAM, dial)))
 
 FIRST_NAMES = (
     "Alex", "Barbara", "Carlos", "Diane", "Edward", "Fiona", "George", "Helen", "Isaac", "Julia",
@@ -128,8 +139,13 @@ class Events:
 
 def simulate_events(lam: np.ndarray, pol: pd.DataFrame, securities: pd.DataFrame,
                     community_tickers: dict[int, list[str]], option_tickers: list[str],
-                    params: SynthParams, rng: np.random.Generator) -> Events:
-    """Draw base events from the cyclical intensity, then the followers' copies."""
+                    params: SynthParams, rng: np.random.Generator,
+                    dial_seed: int | None = None) -> Events:
+    """Draw base events from the cyclical intensity, then the followers' copies.
+
+    ``dial_seed`` seeds the streams of ``community_mixing`` and ``leader_lag_noise``
+    (:func:`dial_rng`); needed only when those are not at their defaults.
+    """
     n = len(lam)
     counts = rng.poisson(lam)
     session = np.repeat(np.arange(n), counts)
@@ -151,6 +167,11 @@ def simulate_events(lam: np.ndarray, pol: pd.DataFrame, securities: pd.DataFrame
     for c, ticks in community_tickers.items():
         mask = (community == c) & in_comm
         ticker[mask] = rng.choice(ticks, size=int(mask.sum()))
+    mixing = params.community_mixing
+    if mixing > 0:
+        mix_rng = dial_rng(dial_seed, DIAL_COMMUNITY_MIXING)
+        mixed = (community >= 0) & (mix_rng.random(e) < mixing)
+        ticker[mixed] = mix_rng.choice(tickers, size=int(mixed.sum()), p=popularity)
     ticker[kind == "option"] = rng.choice(option_tickers, size=int((kind == "option").sum()))
     ticker[np.isin(kind, ["bond", "fund", "other"])] = None
     # Informed traders buy more than they sell, and only priced names (their edge is measurable).
@@ -170,11 +191,17 @@ def simulate_events(lam: np.ndarray, pol: pd.DataFrame, securities: pd.DataFrame
                for c in community_tickers}
     lead_rows = np.flatnonzero(leader & (kind == "stock") & (side != "exchange"))
     copy_row, copy_pol, copy_when = [], [], []
+    noise = params.leader_lag_noise
+    lag_rng = dial_rng(dial_seed, DIAL_LEADER_LAG_NOISE) if noise > 0 else None
     for row in lead_rows:
         group = members[community[row]]
         follow = group[rng.random(len(group)) < 0.6]
         when = session[row] + params.leader_lag_days + rng.integers(0, 3, size=len(follow))
-        ok = when < n
+        if lag_rng is not None and np.isinf(noise):
+            when = lag_rng.integers(0, n, size=len(follow))
+        elif lag_rng is not None:
+            when = when + np.rint(lag_rng.normal(0.0, noise, size=len(follow))).astype(np.int64)
+        ok = (when >= 0) & (when < n)
         copy_row.append(np.full(int(ok.sum()), row))
         copy_pol.append(follow[ok])
         copy_when.append(when[ok])
@@ -183,6 +210,10 @@ def simulate_events(lam: np.ndarray, pol: pd.DataFrame, securities: pd.DataFrame
         "session": np.concatenate(copy_when) if copy_when else src, "pol": np.concatenate(copy_pol) if copy_pol else src,
         "ticker": ticker[src], "side": side[src], "partial": False, "kind": "stock",
         "follower_of": src.astype(np.int64)})
+    if mixing > 0:
+        mixed = mix_rng.random(len(copies)) < mixing
+        copies.loc[mixed, "ticker"] = mix_rng.choice(tickers, size=int(mixed.sum()), p=popularity)
+        copies.loc[mixed, "session"] = mix_rng.integers(0, n, size=int(mixed.sum()))
     frame = pd.concat([base, copies], ignore_index=True)
     frame = frame.sort_values(["session", "pol"], kind="stable").reset_index(drop=True)
     return Events(frame)

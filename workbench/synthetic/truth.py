@@ -43,10 +43,20 @@ class SynthParams:
     august_recess_factor: float = 0.6     # multiplier on intensity in August
     # Regime-switching market.
     mean_regime_days: float = 60.0        # average regime duration implied by the transition matrix
+    # Exponent on each state's volatility relative to their geometric mean: 1 keeps the planted
+    # volatilities (max/min ratio 6), 0 makes all states equally volatile (no variance regimes,
+    # no variance change points), 2 squares the ratios.
+    regime_vol_spread: float = 1.0
     # Communities of co-traders.
     n_communities: int = 4
     community_size: int = 10              # members including the leader
     leader_lag_days: int = 3              # followers trade the leader's ticker this many sessions later
+    # Extra share of a community's trades (own and copied) replaced by random trades (random
+    # ticker; copies also at a random session): 0 today, 1 leaves no community structure.
+    community_mixing: float = 0.0
+    # Standard deviation (sessions) of normal noise on the followers' lag; inf places copies at
+    # random sessions (no lead left; the co-traded tickers stay).
+    leader_lag_noise: float = 0.0
     # Informed traders: their buys precede a positive abnormal return.
     n_informed: int = 3
     informed_car: float = 0.06            # planted cumulative abnormal return after an informed buy
@@ -57,6 +67,12 @@ class SynthParams:
     n_squeezes: int = 12
     n_motif_plants: int = 8
     motif_length: int = 30
+    # Squeeze setups: 1 plants today's chains (put-heavy, call wall) and moves; 0 plants
+    # ordinary chains and no move (the squeeze trades stay call buys at the would-be wall).
+    squeeze_strength: float = 1.0
+    # Weight of the original return path kept under a planted motif (path = shape + noise x
+    # original); the z-normalized shape-to-noise ratio is 1/motif_noise; inf plants no shape.
+    motif_noise: float = 0.25
     # Planted causal event (workbench.synthetic.events): from event_date on, a named group of
     # ordinary politicians sells stock event_sell_factor times as often for event_sessions
     # sessions, and one quiet ticker's price level jumps by event_price_shift. "" plants nothing.
