@@ -123,7 +123,8 @@ def test_parameter_cannot_redirect_output(tmp_path):
     assert created, "nothing written"
     assert all(c.startswith(os.path.join("deep", "out")) for c in created), created
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["01_tiny.html", "index.html", "index.json", "ipynb", "plotly.min.js"])
+        ["01_tiny.html", "index.html", "index.json", "ipynb", "itables.bundle.js",
+         "plotly.min.js"])
     html = (out / "01_tiny.html").read_text()
     assert "../../x 9 True" in html  # the notebook printed the injected values
     row = index_rows(out)["01_tiny"]
@@ -147,7 +148,7 @@ def test_failing_notebook_keeps_previous_report_and_marks_index(tmp_path):
     assert row["status"] == "failed" and "ValueError: boom" in row["error"]
     index = (out / "index.html").read_text()
     assert "boom &lt;b&gt;bold&lt;/b&gt;" in index and "<b>bold</b>" not in index
-    assert 'href="01_tiny.html">previous report<' in index
+    assert 'href="01_tiny.html">01_tiny</a> (previous report)' in index
     assert (out / "ipynb" / "01_tiny.failed.ipynb").exists()
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]  # no temporaries left
 

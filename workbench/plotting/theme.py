@@ -59,7 +59,9 @@ def workbench_template() -> go.layout.Template:
         colorway=list(COLORWAY),
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         hoverlabel={"namelength": -1},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        # Right of the plot area, top-aligned: never over the title (which sits above the plot
+        # area) nor over axis titles; long legends scroll inside their box.
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.02},
         height=420,
     ))
 
@@ -110,8 +112,12 @@ def setup_notebook() -> None:
     """Make the workbench template and the offline renderer plotly's defaults.
 
     Call once at the top of every notebook. It changes plotly's global defaults in the running
-    kernel (that is its purpose); library code never calls it.
+    kernel (that is its purpose) and loads DataTables offline for the interactive tables of
+    :mod:`workbench.reports.tables`; library code never calls it.
     """
+    from workbench.reports.tables import init_notebook_tables
+
     register()
     pio.templates.default = f"plotly_white+{TEMPLATE_NAME}"
     pio.renderers.default = RENDERER_NAME
+    init_notebook_tables()  # DataTables for interactive tables (live notebooks; reports ship it)

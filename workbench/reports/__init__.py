@@ -23,6 +23,14 @@ _EXPORTS = {
     "render_html": "workbench.reports.publish",
     "write_index": "workbench.reports.publish",
     "run_on_dask": "workbench.reports.distributed",
+    "show_table": "workbench.reports.tables",
+    "Table": "workbench.reports.tables",
+    "format_frame": "workbench.reports.formatting",
+    "Finding": "workbench.reports.findings",
+    "render_findings": "workbench.reports.findings",
+    "planted_vs_recovered": "workbench.reports.findings",
+    "synthetic_banner": "workbench.reports.findings",
+    "check_bioguide_id": "workbench.reports.profiles",
 }
 
 __all__ = sorted(_EXPORTS)

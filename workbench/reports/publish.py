@@ -15,54 +15,46 @@ from __future__ import annotations
 import html
 import json
 import platform
+import re
 import subprocess
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 import nbformat
 
-from workbench.data.atomic import atomic_write_bytes
-from workbench.reports.notebook import PROVENANCE_MIME
+from workbench.reports.assets import (
+    CSS,
+    ITABLES_FILE,
+    PLOTLYJS_FILE,
+    itables_tag,
+    plotlyjs_tag,
+    publish_text,
+    write_itables_js,
+    write_plotlyjs,
+)
+from workbench.reports.extract import extract_provenance
+from workbench.reports.index_page import INDEX_JSON, read_index, write_index
+from workbench.reports.tables import ITABLES_MARKER, LIVE_ONLY, REPORT_PLACEHOLDER
 
 __all__ = ["render_html", "header_html", "extract_provenance", "package_versions", "git_commit",
-           "write_plotlyjs", "write_index", "read_index", "publish_text", "PLOTLYJS_FILE", "INDEX_JSON"]
+           "write_plotlyjs", "write_itables_js", "write_index", "read_index", "publish_text",
+           "PLOTLYJS_FILE", "ITABLES_FILE", "INDEX_JSON", "table_of_contents", "prune_dead_links"]
 
-PLOTLYJS_FILE = "plotly.min.js"
-INDEX_JSON = "index.json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VERSIONED_PACKAGES = ("workbench", "numpy", "pandas", "scipy", "statsmodels", "plotly", "duckdb",
-                      "papermill", "nbconvert", "dask", "torch")
+                      "papermill", "nbconvert", "dask", "torch", "itables")
 
-_CSS = """
-.wb-header{font-family:Inter,'Helvetica Neue',Arial,sans-serif;font-size:13px;border:1px solid #ddd;
- border-radius:6px;padding:10px 14px;margin:12px 0 20px;background:#fafafa}
-.wb-header h2{font-size:15px;margin:0 0 8px}.wb-header details{margin:4px 0}
-.wb-header table{border-collapse:collapse;margin:4px 0}.wb-header th,.wb-header td{
- text-align:left;padding:2px 10px 2px 0;vertical-align:top;font-weight:normal}
-.wb-header th{color:#666}.wb-status-ok{color:#1a7f37}.wb-status-failed{color:#c62828}
-.jp-RenderedHTMLCommon table{font-size:12px}
-"""
+_CSS = CSS  # kept for callers of the old private name
 
 _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{{ resources.wb_plotlyjs }}{%- endblock html_head_js -%}
+{%- block html_head_js -%}{{ resources.wb_plotlyjs }}{{ resources.wb_itables }}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block extra_css -%}<style type="text/css">{{ resources.wb_css }}</style>{%- endblock extra_css -%}
 {%- block body_header -%}{{ super() }}{{ resources.wb_header }}{%- endblock body_header -%}
 """
-
-
-def _publish_bytes(path: Path, data: bytes) -> None:
-    """Atomic write; the file gets ordinary permissions (reports are meant to be shared)."""
-    atomic_write_bytes(path, data)
-
-
-def publish_text(path: str | Path, text: str) -> None:
-    """Write a published file atomically (temporary file + ``os.replace``), mode 0644."""
-    _publish_bytes(Path(path), text.encode("utf-8"))
 
 
 def package_versions(names: Iterable[str] = VERSIONED_PACKAGES) -> dict[str, str]:
@@ -91,18 +83,6 @@ def git_commit(root: str | Path | None = None) -> str:
     return f"{sha}+dirty" if dirty else sha
 
 
-def extract_provenance(nb: nbformat.NotebookNode) -> dict | None:
-    """The provenance record a notebook displayed (first one found), else ``None``."""
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if PROVENANCE_MIME in data:
-                rec = data[PROVENANCE_MIME]
-                return {"source": str(rec.get("source", "")),
-                        "items": [[str(a), str(b)] for a, b in rec.get("items", [])]}
-    return None
-
-
 def _rows(pairs: Iterable[tuple[object, object]]) -> str:
     return "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
                    for k, v in pairs)
@@ -110,7 +90,7 @@ def _rows(pairs: Iterable[tuple[object, object]]) -> str:
 
 def header_html(*, title: str, parameters: Mapping[str, object], provenance: dict | None,
                 versions: Mapping[str, str], commit: str, started: str, duration_s: float,
-                status: str = "ok") -> str:
+                status: str = "ok", banner: str = "") -> str:
     """The header block of a report (escaped).
 
     Parameters
@@ -121,47 +101,37 @@ def header_html(*, title: str, parameters: Mapping[str, object], provenance: dic
         ``{"source": ..., "items": [[item, value], ...]}`` from :func:`extract_provenance`.
     started : str
         ISO-8601 UTC start of the run; ``duration_s`` its wall time in seconds.
+    banner : str
+        Text of a "simulated data" banner shown above the header ("" for none); escaped.
     """
     prov = ([("source", provenance["source"]), *provenance["items"]] if provenance
             else [("source", "not recorded by the notebook")])
     run = _rows([("run started (UTC)", started), ("duration", f"{duration_s:.1f} s"),
                  ("git commit", commit)])
+    top = (f'<div class="wb-banner wb-synthetic-banner"><strong>Simulated data.</strong> '
+           f"{html.escape(banner)}</div>" if banner else "")
     return (
-        '<header class="wb-header">'
+        f'{top}<header class="wb-header">'
         f"<h2>{html.escape(title)} <small class=\"wb-status-{html.escape(status)}\">"
         f"{html.escape(status)}</small></h2>"
         f"<table>{run}</table>"
-        f"<details open><summary>Parameters</summary><table>{_rows(parameters.items())}</table>"
+        f"<details><summary>Parameters</summary><table>{_rows(parameters.items())}</table>"
         "</details>"
-        f"<details open><summary>Data provenance</summary><table>{_rows(prov)}</table></details>"
+        f"<details><summary>Data provenance</summary><table>{_rows(prov)}</table></details>"
         f"<details><summary>Package versions</summary><table>{_rows(versions.items())}</table>"
         "</details></header>")
 
 
-def _plotlyjs_tag(mode: str) -> str:
-    # MathJaxConfig 'local': plotly.js would otherwise warn on the console that MathJax (which
-    # would come from a CDN) is absent.
-    return ("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
-            + _plotlyjs_script(mode))
-
-
-def _plotlyjs_script(mode: str) -> str:
-    if mode == "inline":
-        from plotly.offline import get_plotlyjs
-
-        # plotly.min.js contains no "</script"; guard anyway so the page cannot break out.
-        return "<script>" + get_plotlyjs().replace("</script", "<\\/script") + "</script>"
-    if mode == "file":
-        return f'<script src="{PLOTLYJS_FILE}"></script>'
-    raise ValueError(f"plotlyjs must be 'file' or 'inline', got {mode!r}")
-
-
 def _strip_live_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop widget state and widget views that have a static fallback (HTML has no kernel)."""
+    """Drop widget state, widget views that have a static fallback (HTML has no kernel) and
+    outputs marked live-only (the DataTables loader of a live notebook)."""
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
-        for out in cell.get("outputs", []):
+        if "outputs" not in cell:
+            continue
+        cell.outputs = [o for o in cell.outputs if not o.get("metadata", {}).get(LIVE_ONLY)]
+        for out in cell.outputs:
             data = out.get("data")
             if data and WIDGET_MIME in data:
                 data.pop(WIDGET_MIME)
@@ -170,8 +140,39 @@ def _strip_live_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?'
+                      r"</h\1>", re.S)
+_FINDINGS_END = re.compile(r'<div class="wb-findings">.*?</ul></div>', re.S)
+
+
+def table_of_contents(page: str) -> str:
+    """``<nav>`` listing the page's h2 sections (h3 nested), ``""`` with fewer than two."""
+    items: list[tuple[int, str, str]] = []
+    for level, anchor, inner in _HEADING.findall(page):
+        text = re.sub(r"<[^>]+>", "", inner).strip()
+        if text and text.lower() != "findings":
+            items.append((int(level), anchor, text))
+    if sum(1 for lv, _, _ in items if lv == 2) < 2:
+        return ""
+    # anchor and text come from nbconvert's own escaped heading HTML
+    lis = "".join(f'<li><a href="#{a}">{t}</a></li>' for lv, a, t in items if lv == 2)
+    return f'<nav class="wb-toc"><strong>Contents</strong><ol>{lis}</ol></nav>'
+
+
+def _finish_page(page: str, report_key: str, prefix: str) -> str:
+    """Download links point at this report's data; the contents follow the findings."""
+    page = page.replace(f"data/{REPORT_PLACEHOLDER}/", f"{prefix}data/{report_key}/")
+    toc = table_of_contents(page)
+    if not toc:
+        return page
+    m = _FINDINGS_END.search(page)
+    if m:
+        return page[:m.end()] + toc + page[m.end():]
+    return page.replace("</header>", "</header>" + toc, 1)
+
+
 def render_html(nb: nbformat.NotebookNode, *, title: str, header: str = "",
-                plotlyjs: str = "file") -> str:
+                plotlyjs: str = "file", report_key: str = "report", prefix: str = "") -> str:
     """Export an executed notebook to HTML with code hidden.
 
     Parameters
@@ -183,11 +184,17 @@ def render_html(nb: nbformat.NotebookNode, *, title: str, header: str = "",
     header : str
         Trusted HTML inserted at the top of the body (see :func:`header_html`).
     plotlyjs : {"file", "inline"}
-        Reference ``plotly.min.js`` beside the report, or embed plotly.js once in the page.
+        Reference ``plotly.min.js`` (and ``itables.bundle.js`` when the page has interactive
+        tables) beside the reports, or embed them once in the page.
+    report_key : str
+        Safe name of the report: its downloads live in ``data/<report_key>/``.
+    prefix : str
+        Path from the page to the reports' root (``"../"`` for ``politicians/<id>.html``).
 
     Notes
     -----
     Cells tagged ``remove_cell`` are dropped and cells tagged ``remove_output`` lose their output.
+    A table of contents of the h2 sections follows the findings block.
     """
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
@@ -203,80 +210,36 @@ def render_html(nb: nbformat.NotebookNode, *, title: str, header: str = "",
                             exclude_input_prompt=True, exclude_output_prompt=True)
     nb = _strip_live_only(nb)
     nb.metadata["title"] = title
-    resources = {"wb_plotlyjs": _plotlyjs_tag(plotlyjs), "wb_header": header, "wb_css": _CSS}
+    uses_tables = any(ITABLES_MARKER in str(o.get("data", {}).get("text/html", ""))
+                      for c in nb.cells for o in c.get("outputs", []))
+    resources = {"wb_plotlyjs": plotlyjs_tag(plotlyjs, prefix),
+                 "wb_itables": itables_tag(plotlyjs, prefix) if uses_tables else "",
+                 "wb_header": header, "wb_css": CSS}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return _finish_page(body, report_key, prefix)
 
 
-def write_plotlyjs(out_dir: str | Path) -> Path:
-    """Write ``plotly.min.js`` from the installed plotly package beside the reports (once)."""
-    from plotly.offline import get_plotlyjs
-
-    path = Path(out_dir) / PLOTLYJS_FILE
-    data = get_plotlyjs().encode("utf-8")
-    if not path.exists() or path.stat().st_size != len(data) or path.read_bytes() != data:
-        _publish_bytes(path, data)
-    return path
+_LINK = re.compile(r'<a class="wb-link" href="([^"]+)">(.*?)</a>', re.S)
 
 
-def read_index(out_dir: str | Path) -> dict[str, dict]:
-    """Rows of the previous index (``index.json``) keyed by report name; ``{}`` when absent."""
-    path = Path(out_dir) / INDEX_JSON
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(r["name"]): r for r in rows if isinstance(r, dict) and "name" in r}
+def prune_dead_links(page: str | Path) -> int:
+    """Unlink table links (``wb-link``) whose target page does not exist; returns how many.
 
-
-def write_index(out_dir: str | Path, rows: Iterable[Mapping], *, commit: str = "",
-                title: str = "Workbench reports") -> Path:
-    """Merge ``rows`` into the index and write ``index.json`` and ``index.html`` atomically.
-
-    Each row: ``name, status, parameters, duration_s, started, html, error, provenance``.
-    Rows of reports not rebuilt this time are kept from the previous index. A failed report
-    links to its previous good HTML when that file exists.
+    Table cells may link to pages another part of the build produces (a politician's profile);
+    once the build is over, links to pages that were not built become plain text.
     """
-    out_dir = Path(out_dir)
-    merged = read_index(out_dir)
-    for row in rows:
-        merged[str(row["name"])] = dict(row)
-    ordered = [merged[k] for k in sorted(merged)]
-    publish_text(out_dir / INDEX_JSON, json.dumps(ordered, indent=1, default=str))
-    body = []
-    for r in ordered:
-        name = html.escape(str(r["name"]))
-        status = str(r.get("status", ""))
-        target = f"{r['name']}.html"
-        exists = (out_dir / target).exists()
-        if exists:
-            label = "open" if status == "ok" else "previous report"
-            link = f'<a href="{html.escape(target)}">{label}</a>'
-        else:
-            link = "&mdash;"
-        params = ", ".join(f"{k}={v}" for k, v in dict(r.get("parameters", {})).items())
-        prov = r.get("provenance") or {}
-        source = prov.get("source", "") if isinstance(prov, dict) else ""
-        err = str(r.get("error") or "")
-        body.append(
-            f"<tr><td>{name}</td><td><code>{html.escape(params)}</code></td>"
-            f'<td class="wb-status-{html.escape(status)}">{html.escape(status)}</td>'
-            f"<td>{float(r.get('duration_s', 0.0)):.1f} s</td>"
-            f"<td>{html.escape(str(r.get('started', '')))}</td><td>{html.escape(source)}</td>"
-            f"<td>{link}</td><td><pre>{html.escape(err)}</pre></td></tr>")
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    page = (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><style>{_CSS}"
-        "body{font-family:Inter,'Helvetica Neue',Arial,sans-serif;margin:24px}"
-        "table.wb-index{border-collapse:collapse}table.wb-index td,table.wb-index th{"
-        "border-bottom:1px solid #ddd;padding:6px 10px;text-align:left;vertical-align:top}"
-        "pre{white-space:pre-wrap;max-width:50em;margin:0;font-size:12px}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p>Index written {html.escape(now)}; git commit "
-        f"<code>{html.escape(commit)}</code>.</p>"
-        '<table class="wb-index"><thead><tr><th>report</th><th>parameters</th><th>status</th>'
-        "<th>duration</th><th>run started (UTC)</th><th>data</th><th>link</th><th>error</th>"
-        f"</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>")
-    path = out_dir / "index.html"
-    publish_text(path, page)
-    return path
+    page = Path(page)
+    text = page.read_text(encoding="utf-8")
+    dead = 0
+
+    def fix(m: re.Match) -> str:
+        nonlocal dead
+        if (page.parent / html.unescape(m.group(1))).exists():
+            return m.group(0)
+        dead += 1
+        return m.group(2)
+
+    new = _LINK.sub(fix, text)
+    if dead:
+        publish_text(page, new)
+    return dead

@@ -17,7 +17,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,19 +25,13 @@ from typing import Any
 import nbformat
 
 from workbench.exceptions import ReportError
+from workbench.reports.jobs import BuildResult, ReportJob, ReportOutcome, safe_name
 from workbench.reports.parameters import read_parameters, resolve_parameters
 
 __all__ = ["ReportJob", "ReportOutcome", "BuildResult", "discover_notebooks", "safe_name",
            "make_jobs", "run_report", "publish_outcome", "build_reports", "EXECUTED_DIR"]
 
 EXECUTED_DIR = "ipynb"
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def safe_name(stem: str) -> str:
-    """File-name-safe report name from a notebook stem (never a path, never hidden)."""
-    name = _SAFE.sub("_", stem).strip("._") or "report"
-    return name
 
 
 def discover_notebooks(directory: str | Path, only: Iterable[str] | None = None) -> list[Path]:
@@ -59,104 +53,6 @@ def discover_notebooks(directory: str | Path, only: Iterable[str] | None = None)
         raise ReportError(f"--only: no notebook named {unknown} in {directory} "
                           f"(have {[p.stem for p in found]})")
     return [p for p in found if keys[p] & set(wanted)]
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One notebook to execute: picklable, carries the notebook text (for remote workers).
-
-    Attributes
-    ----------
-    name : str
-        Report name (sanitized notebook stem); output files are ``<name>.html``.
-    notebook_json : str
-        The notebook file's content.
-    parameters : dict
-        Values to inject (already coerced to the declared types).
-    defaults : dict
-        Declared defaults, for the header (effective parameters = defaults | parameters).
-    cwd : str or None
-        Working directory of the kernel (the notebook's directory when it exists on the worker).
-    kernel_name : str or None
-        Jupyter kernel; ``None`` uses the notebook's kernelspec (``python3``: this interpreter).
-    timeout : float or None
-        Per-cell timeout in seconds.
-    plotlyjs : {"file", "inline"}
-    commit : str
-        Git commit of the checkout, for the header.
-    """
-
-    name: str
-    notebook_json: str
-    parameters: dict = field(default_factory=dict)
-    defaults: dict = field(default_factory=dict)
-    cwd: str | None = None
-    kernel_name: str | None = None
-    timeout: float | None = None
-    plotlyjs: str = "file"
-    commit: str = "unknown"
-
-
-@dataclass(frozen=True)
-class ReportOutcome:
-    """Result of one notebook run (the row of the index, plus the produced documents).
-
-    ``html`` and ``executed`` hold the documents' text (``html`` empty when failed);
-    :func:`publish_outcome` writes them.
-    """
-
-    name: str
-    status: str
-    parameters: dict
-    duration_s: float
-    started: str
-    error: str = ""
-    provenance: dict | None = None
-    html: str = field(default="", repr=False)
-    executed: str = field(default="", repr=False)
-
-    def index_row(self) -> dict:
-        row = asdict(self)
-        row.pop("html")
-        row.pop("executed")
-        row["html"] = f"{self.name}.html" if self.status == "ok" else ""
-        return row
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build produced.
-
-    Attributes
-    ----------
-    out_dir : Path
-    outcomes : tuple of ReportOutcome
-        One per notebook, sorted by name.
-    index : Path
-        ``index.html``.
-    """
-
-    out_dir: Path
-    outcomes: tuple[ReportOutcome, ...]
-    index: Path
-
-    @property
-    def ok(self) -> bool:
-        return all(o.status == "ok" for o in self.outcomes)
-
-    def to_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame([{k: v for k, v in o.index_row().items() if k != "provenance"}
-                             for o in self.outcomes])
-
-    def summary(self) -> str:
-        n_ok = sum(o.status == "ok" for o in self.outcomes)
-        lines = [f"{n_ok}/{len(self.outcomes)} reports ok -> {self.index}"]
-        for o in self.outcomes:
-            extra = "" if o.status == "ok" else f"  {o.error.splitlines()[0] if o.error else ''}"
-            lines.append(f"  {o.status:6s} {o.duration_s:6.1f} s  {o.name}{extra}")
-        return "\n".join(lines)
 
 
 def make_jobs(notebooks: Iterable[Path], given: Mapping[str, Any], *, kernel_name=None,
@@ -225,13 +121,8 @@ def run_report(job: ReportJob) -> ReportOutcome:
     import papermill as pm
 
     from workbench.reports.kernel import ReportKernelManager
-
-    from workbench.reports.publish import (
-        extract_provenance,
-        header_html,
-        package_versions,
-        render_html,
-    )
+    from workbench.reports.page import build_page
+    from workbench.reports.publish import extract_provenance
 
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     effective = {**job.defaults, **job.parameters}
@@ -262,40 +153,42 @@ def run_report(job: ReportJob) -> ReportOutcome:
     if error:
         return ReportOutcome(name=job.name, status="failed", parameters=effective,
                              duration_s=duration, started=started, error=error,
-                             provenance=prov, executed=executed_text)
+                             provenance=prov, executed=executed_text, kind=job.kind)
     try:
-        title = notebook_title(executed, job.name)
-        header = header_html(title=f"{title} ({job.name})", parameters=effective, provenance=prov,
-                             versions=package_versions(), commit=job.commit, started=started,
-                             duration_s=duration)
-        page = render_html(executed, title=title, header=header, plotlyjs=job.plotlyjs)
+        page = build_page(executed, job, effective=effective, provenance=prov,
+                          started=started, duration_s=duration,
+                          title=notebook_title(executed, job.name))
     except Exception as exc:  # export failure: same treatment as an execution failure
         return ReportOutcome(name=job.name, status="failed", parameters=effective,
                              duration_s=time.perf_counter() - t0, started=started,
                              error=f"export: {_error_text(exc)}", provenance=prov,
-                             executed=executed_text)
+                             executed=executed_text, kind=job.kind)
     return ReportOutcome(name=job.name, status="ok", parameters=effective,
                          duration_s=time.perf_counter() - t0, started=started, provenance=prov,
-                         html=page, executed=executed_text)
+                         executed=executed_text, kind=job.kind, **page)
 
 
 def publish_outcome(outcome: ReportOutcome, out_dir: str | Path) -> None:
     """Write one outcome under ``out_dir`` atomically.
 
-    ``<name>.html`` and ``ipynb/<name>.ipynb`` on success; on failure only
+    On success ``<name>.html`` (``politicians/<id>.html`` for a profile), ``ipynb/<name>.ipynb``
+    and the report's tables under ``data/<name>/`` (CSV and Parquet); on failure only
     ``ipynb/<name>.failed.ipynb`` (when the run got far enough), leaving the previous HTML.
     """
+    from workbench.reports.extract import extract_tables, write_downloads
     from workbench.reports.publish import publish_text
 
     out_dir = Path(out_dir)
-    name = safe_name(outcome.name)  # defence in depth: never trust a name from a worker
+    key = outcome.data_key  # defence in depth: never trust a name from a worker
     if outcome.status == "ok":
-        publish_text(out_dir / f"{name}.html", outcome.html)
+        publish_text(out_dir / outcome.html_path, outcome.html)
         if outcome.executed:
-            publish_text(out_dir / EXECUTED_DIR / f"{name}.ipynb", outcome.executed)
-        (out_dir / EXECUTED_DIR / f"{name}.failed.ipynb").unlink(missing_ok=True)
+            publish_text(out_dir / EXECUTED_DIR / f"{key}.ipynb", outcome.executed)
+            tables = extract_tables(nbformat.reads(outcome.executed, as_version=4))
+            write_downloads(out_dir, key, tables)
+        (out_dir / EXECUTED_DIR / f"{key}.failed.ipynb").unlink(missing_ok=True)
     elif outcome.executed:
-        publish_text(out_dir / EXECUTED_DIR / f"{name}.failed.ipynb", outcome.executed)
+        publish_text(out_dir / EXECUTED_DIR / f"{key}.failed.ipynb", outcome.executed)
 
 
 def build_reports(notebooks_dir: str | Path | None = None, out_dir: str | Path | None = None, *,
@@ -303,7 +196,8 @@ def build_reports(notebooks_dir: str | Path | None = None, out_dir: str | Path |
                   workers: int | None = 1, scheduler: str | None = None,
                   kernel_name: str | None = None, timeout: float | None = None,
                   plotlyjs: str = "file", progress: bool = False,
-                  on_done: Callable[[ReportOutcome], None] | None = None) -> BuildResult:
+                  on_done: Callable[[ReportOutcome], None] | None = None,
+                  politicians: str | Iterable[str] | None = None) -> BuildResult:
     """Execute notebooks and publish HTML reports plus ``index.html``.
 
     Parameters
@@ -328,25 +222,52 @@ def build_reports(notebooks_dir: str | Path | None = None, out_dir: str | Path |
         Show a tqdm bar (reports done / total) on stderr.
     on_done : callable, optional
         Called with each outcome as it is published.
+    politicians : str or list of str, optional
+        ``"top:N"`` or bioguide ids: also render one profile per member from
+        ``12_politician`` into ``politicians/<id>.html`` (that notebook's default run is then
+        left out). Ids are validated (:mod:`workbench.reports.profiles`).
 
     Returns
     -------
     BuildResult
     """
     from workbench.config import project_root, reports_dir
-    from workbench.reports.publish import git_commit, write_index, write_plotlyjs
+    from workbench.reports import profiles
+    from workbench.reports.publish import (
+        git_commit,
+        prune_dead_links,
+        write_index,
+        write_itables_js,
+        write_plotlyjs,
+    )
 
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else project_root() / "notebooks"
     out_dir = Path(out_dir) if out_dir else reports_dir()
+    given = dict(parameters or {})
+    if given.get("politician"):
+        profiles.check_bioguide_id(given["politician"])
     paths = discover_notebooks(notebooks_dir, only)
-    if not paths:
+    ids: list[str] = []
+    if politicians is not None:
+        ids = profiles.resolve_politicians(politicians, source=str(given.get("source",
+                                                                             "synthetic")),
+                                           seed=given.get("seed"), smoke=bool(given.get("smoke")))
+        paths = [p for p in paths if p.stem != profiles.PROFILE_NOTEBOOK]
+    if not paths and not ids:
         raise ReportError(f"no notebooks in {notebooks_dir}")
     commit = git_commit()
-    jobs = make_jobs(paths, dict(parameters or {}), kernel_name=kernel_name, timeout=timeout,
-                     plotlyjs=plotlyjs, commit=commit)
+    kw = {"kernel_name": kernel_name, "timeout": timeout, "plotlyjs": plotlyjs, "commit": commit}
+    jobs = make_jobs(paths, given, **kw) if paths else []
+    if ids:
+        nb = profiles.profile_notebook(notebooks_dir)
+        declared = {p.name for p in read_parameters(nb)}
+        base = {k: v for k, v in given.items() if k in declared}
+        jobs += [replace(make_jobs([nb], base | {"politician": pid}, **kw)[0], name=pid,
+                         kind="profile") for pid in ids]
     out_dir.mkdir(parents=True, exist_ok=True)
     if plotlyjs == "file":
         write_plotlyjs(out_dir)
+        write_itables_js(out_dir)
 
     outcomes: list[ReportOutcome] = []
 
@@ -373,6 +294,9 @@ def build_reports(notebooks_dir: str | Path | None = None, out_dir: str | Path |
             run_on_dask(run_report, jobs, workers=workers, scheduler=scheduler, on_done=tick,
                         on_error=_failed)
     outcomes.sort(key=lambda o: o.name)
+    for o in outcomes:
+        if o.status == "ok":
+            prune_dead_links(out_dir / o.html_path)
     index = write_index(out_dir, [o.index_row() for o in outcomes], commit=commit)
     return BuildResult(out_dir=out_dir, outcomes=tuple(outcomes), index=index)
 
