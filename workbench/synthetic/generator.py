@@ -36,6 +36,7 @@ from workbench.data.schema import (
     make_trade_id,
 )
 from workbench.data.universe import Universe
+from workbench.synthetic.committees import add_committees
 from workbench.synthetic.events import plant_event
 from workbench.synthetic.market import (
     build_prices,
@@ -210,13 +211,15 @@ def generate_universe(seed: int, **overrides) -> Universe:
         squeezes=squeezes.reset_index().rename(columns={"transaction_date": "trade_date"}),
         betas=betas, motifs=motifs, events=event_table,
     )
-    return Universe(
+    universe = Universe(
         trades=trades, prices=prices, factors=market.factors,
         legislators=legislator_table(pol),
         securities=coerce_frame(securities, SECURITY_COLUMNS),
         options=options, truth=truth, source="synthetic",
         provenance=provenance_table(seed, params),
     )
+    # Terms, committees and seats (own stream, child 8); trades dated by term.
+    return add_committees(universe, pol, seed)
 
 
 def check_params(params: SynthParams) -> None:

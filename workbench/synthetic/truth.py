@@ -140,6 +140,16 @@ class SyntheticTruth:
         ``end_date`` (transaction dates); ``n_changed`` sells were added (negative: removed),
         ``expected_changed`` in expectation. ``price_level``: ``ticker``'s price level is
         multiplied by ``1 + size`` from the close of ``date`` on.
+    committees, committee_members : DataFrame
+        The synthetic committees (``COMMITTEE_COLUMNS``, ``sectors`` a tuple) and seats
+        (``COMMITTEE_MEMBER_COLUMNS``) of :mod:`workbench.synthetic.committees`, as in the
+        Universe: 1-3 committees per politician, in their chamber.
+    committee_relevance : DataFrame
+        ``politician, bioguide_id, is_informed, n_trades, n_relevant, share, base_rate,
+        excess`` over stock trades of known sector: the planted effect is that informed traders'
+        committees were chosen to oversee the sectors they trade most (``share`` >= 0.5 where
+        reachable, largest ``excess`` over ``base_rate``); everyone else's committees are random,
+        so their ``share`` sits at ``base_rate`` up to sampling noise.
     """
 
     seed: int
@@ -159,6 +169,9 @@ class SyntheticTruth:
     betas: pd.DataFrame
     motifs: pd.DataFrame = field(default_factory=pd.DataFrame)
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    committees: pd.DataFrame = field(default_factory=pd.DataFrame)
+    committee_members: pd.DataFrame = field(default_factory=pd.DataFrame)
+    committee_relevance: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_json(self) -> str:
         out: dict = {}
@@ -195,6 +208,8 @@ class SyntheticTruth:
                 df = pd.DataFrame.from_records(v)
                 for c in date_cols & set(df.columns):
                     df[c] = pd.to_datetime(df[c])
+                if "sectors" in df.columns:  # JSON arrays back to the tuples written
+                    df["sectors"] = df["sectors"].map(tuple)
                 kw[f.name] = df
             else:
                 kw[f.name] = v
