@@ -8,7 +8,10 @@ Maps each trade's name as filed (``raw_name``) to a ``bioguide_id`` and fills ``
 The CSVs carry one row per person with the *last* term's chamber, state, district and party,
 and no term or death dates: resolution cannot check that someone sat in the filing chamber at
 the trade date (see :func:`resolve_legislators` for what it checks instead), and ``party`` and
-``state`` are those of the last term, not of the trade date.
+``state`` are those of the last term, not of the trade date. For members in
+``legislators-current.yaml``, :func:`workbench.data.terms.date_trades_by_term` then takes party,
+state and chamber from the term covering the transaction date (the store does it on every
+ingest; ``party_source`` records which trades were dated by term).
 """
 
 from __future__ import annotations
