@@ -40,17 +40,22 @@ class PatternSearchResult:
         The query prices (last ``window`` sessions).
     matches : DataFrame
         ``rank, ticker, start, end, distance, weight, ret_<h>...``: non-overlapping matches, best
-        first; ``ret_h`` is the simple return from the close of ``end`` to ``h`` sessions later
-        (NaN when the history stops earlier).
+        first; ``ret_h`` is the simple return from the close of ``end`` to ``h`` sessions later,
+        NaN when that session is after ``as_of`` (not known at the decision) or past the history.
     paths : DataFrame
         Index ``t`` (sessions relative to the window end, ``-window+1 .. max(horizons)``), one
-        column per match rank: price relative to the close at ``end`` minus 1.
+        column per match rank: price relative to the close at ``end`` minus 1; NaN after
+        ``as_of``.
     forecast : DataFrame
         Per horizon: ``mean`` (weighted), ``low``/``high`` (weighted quantiles at
-        ``interval``), ``n`` analogs with a known outcome, ``hit_rate`` (leave-one-out: share of
-        analogs whose outcome sign the weighted mean of the others predicted).
+        ``interval``), ``n`` analogs with an outcome known at ``as_of``, ``hit_rate``
+        (leave-one-out: share of analogs whose outcome sign the weighted mean of the others
+        predicted), all from those analogs only.
     window, radius, n_candidates : int
         Query length, Sakoe-Chiba radius (sessions), windows searched.
+    interval : (float, float)
+    as_of : Timestamp or None
+        Decision date (None: no date, the whole history was used).
     """
 
     query: pd.Series
@@ -61,6 +66,7 @@ class PatternSearchResult:
     radius: int
     n_candidates: int
     interval: tuple[float, float]
+    as_of: pd.Timestamp | None = None
 
     def to_frame(self) -> pd.DataFrame:
         return self.matches.copy()
@@ -113,10 +119,12 @@ def find_similar_patterns(query: pd.Series | np.ndarray, history: pd.DataFrame,
     query_ticker : str, optional
         Ticker of the query; its windows overlapping the query dates are excluded.
     as_of : Timestamp, optional
-        Decision date; defaults to the query's last date when the query has dates. No look-ahead:
-        a match must end by ``as_of``, and with ``require_outcome`` ``max(horizons)`` sessions
-        before it so that every outcome was observable then. Pass the last date of the history
-        to search everything (e.g. to find all repeats of a motif).
+        Decision date (its close is known); defaults to the query's last date when the query has
+        dates. No look-ahead: a match must end by ``as_of``, and with ``require_outcome``
+        ``max(horizons)`` sessions before it so that every outcome was observable then. Without
+        ``require_outcome``, outcomes and path points after ``as_of`` are NaN and the forecast
+        uses only the outcomes known at ``as_of``. Pass the last date of the history to search
+        everything (e.g. to find all repeats of a motif).
     interval : (float, float)
         Quantiles of the analog outcome distribution reported as the forecast interval.
     log : bool
@@ -154,8 +162,11 @@ def find_similar_patterns(query: pd.Series | np.ndarray, history: pd.DataFrame,
     has_dates = isinstance(q_series.index, pd.DatetimeIndex)
     if as_of is None and has_dates:
         as_of = q_series.index[-1]
+    # last row known at the decision: outcomes and paths are read up to it and no further
+    cutoff = n_rows - 1
     if as_of is not None:
-        cutoff = dates.searchsorted(pd.Timestamp(as_of), side="right") - 1  # last row <= as_of
+        as_of = pd.Timestamp(as_of)
+        cutoff = dates.searchsorted(as_of, side="right") - 1  # last row <= as_of
         mask &= end_pos <= (cutoff - max_h if require_outcome else cutoff)
     if query_ticker is not None and has_dates and query_ticker in stacked.names:
         sid = stacked.names.index(query_ticker)
@@ -173,11 +184,11 @@ def find_similar_patterns(query: pd.Series | np.ndarray, history: pd.DataFrame,
         row = {"rank": rank, "ticker": stacked.names[sid], "start": dates[p0],
                "end": dates[p_end], "distance": float(d)}
         for h in horizons:
-            row[f"ret_{h}"] = px[p_end + h, sid] / base - 1 if p_end + h < n_rows else np.nan
+            row[f"ret_{h}"] = px[p_end + h, sid] / base - 1 if p_end + h <= cutoff else np.nan
         rows.append(row)
         idx = p_end + rel_t
         path = np.full(len(rel_t), np.nan)
-        inside = (idx >= 0) & (idx < n_rows)
+        inside = (idx >= 0) & (idx <= cutoff)
         path[inside] = px[idx[inside], sid] / base - 1
         paths[rank] = path
     cols = ["rank", "ticker", "start", "end", "distance"] + [f"ret_{h}" for h in horizons]
@@ -197,4 +208,4 @@ def find_similar_patterns(query: pd.Series | np.ndarray, history: pd.DataFrame,
     forecast = pd.DataFrame(fc, columns=["horizon", "mean", "low", "high", "n", "hit_rate"])
     paths_df = pd.DataFrame(paths, index=pd.Index(rel_t, name="t"))
     return PatternSearchResult(q_series, matches, paths_df, forecast, window, radius, n_cand,
-                               tuple(interval))
+                               tuple(interval), as_of)
