@@ -105,8 +105,11 @@ def dating_text(con) -> str:
         if how == "last_term" and in_yaml:
             n[("all", "uncovered")] = n.get(("all", "uncovered"), 0) + k
     tot = lambda how: sum(v for (c, h), v in n.items() if h == how and c != "all")  # noqa: E731
-    by = lambda how: ", ".join(f"{c} {v:,}" for (c, h), v in sorted(n.items())  # noqa: E731
-                               if h == how and c != "all")
+    def by(how: str) -> str:
+        parts = ", ".join(f"{c} {v:,}" for (c, h), v in sorted(n.items())
+                          if h == how and c != "all")
+        return f" ({parts})" if parts else ""
+
     n_comm, n_sub = con.execute("SELECT count(*) FILTER (parent_id IS NULL), "
                                 "count(*) FILTER (parent_id IS NOT NULL) FROM committees"
                                 ).fetchall()[0]
@@ -117,8 +120,8 @@ def dating_text(con) -> str:
     return "\n".join([
         f"Party, state and chamber of trades (legislator terms: {n_terms:,} periods of "
         f"{n_term_members:,} members):",
-        f"  dated by the term covering the transaction date: {tot('term'):,} ({by('term')})",
-        f"  by the CSV's last term: {tot('last_term'):,} ({by('last_term')}); of which "
+        f"  dated by the term covering the transaction date: {tot('term'):,}{by('term')}",
+        f"  by the CSV's last term: {tot('last_term'):,}{by('last_term')}; of which "
         f"{n.get(('all', 'uncovered'), 0):,} by members in the terms table on dates no term "
         "covers",
         f"  unresolved (left as filed): {tot('unresolved'):,}",
