@@ -11,6 +11,7 @@ from workbench.network.communities import (
     detect_communities,
     mean_signed_return,
     profile_communities,
+    signed_trade_returns,
 )
 from workbench.network.graph import build_network, politician_attributes
 from workbench.network.leaders import (
@@ -33,6 +34,7 @@ from workbench.network.similarity import (
 
 __all__ = [
     "CommunityResult", "detect_communities", "mean_signed_return", "profile_communities",
+    "signed_trade_returns",
     "build_network", "politician_attributes",
     "LeadershipResult", "compute_centrality", "lead_lag_counts", "rank_leaders",
     "DEFAULT_WEIGHTS", "SimilarityResult", "combine_weights", "compute_similarity",

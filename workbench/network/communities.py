@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CommunityResult", "detect_communities", "profile_communities",
-           "mean_signed_return"]
+           "mean_signed_return", "signed_trade_returns"]
 
 
 def _canonical_copy(graph: nx.Graph) -> nx.Graph:
@@ -100,30 +100,70 @@ def detect_communities(graph: nx.Graph, *, resolution: float = 1.0,
                            random_state=int(random_state))
 
 
-def mean_signed_return(trades: pd.DataFrame, prices: pd.DataFrame, *, horizon: int = 21,
-                           date_col: str = "disclosure_date") -> pd.Series:
-    """Mean signed forward return of each politician's stock trades (decimal per trade).
+def signed_trade_returns(trades: pd.DataFrame, prices: pd.DataFrame, *, horizon: int = 21,
+                         entry: str = "disclosure") -> pd.DataFrame:
+    """Per trade, the signed return a copier earns over ``horizon`` sessions (decimal).
 
-    For each buy (sell) of a priced ticker: the adjusted-close return from the last session
-    on or before ``date_col`` to ``horizon`` sessions later, with the sign of the side
-    (+1 buy, -1 sell). Uses the disclosure date by default (what a follower could capture).
-    Politicians without a priced trade get NaN.
+    Each buy (sell) with a ticker is entered at the close of its entry session
+    (:func:`workbench.data.entries.entry_sessions`, the convention of the factor and backtest
+    code) and held ``horizon`` sessions; the adjusted-close return gets the sign of the side
+    (+1 buy, -1 sell).
+
+    Parameters
+    ----------
+    trades : DataFrame
+        Canonical trades (``politician, ticker, side`` and the date of ``entry``).
+    prices : DataFrame
+        Long price table (``adj_close``).
+    horizon : int
+        Sessions held after the entry close.
+    entry : {"disclosure", "transaction"}
+        ``"disclosure"`` (default, what a follower could capture): the first session strictly
+        after the **disclosure date**, since a filing can first be acted on at the next close.
+        ``"transaction"``: the **transaction date** rolled forward to a session (the
+        politician's own timing, not replicable by the public).
+
+    Returns
+    -------
+    DataFrame on the selected trades' index: ``trade_id`` (when present), ``politician``,
+    ``entry_date``, ``exit_date`` (the session at whose close the return is known; NaT when the
+    horizon runs past the price history), ``ret`` (signed; NaN when the entry has no price or
+    the exit is missing) and ``reason`` (:func:`~workbench.data.entries.locate_entries`).
     """
+    from workbench.data.entries import locate_entries
     from workbench.data.sources.prices import to_wide
 
     adj = to_wide(prices, "adj_close")
-    df = trades.loc[trades["ticker"].notna() & trades[date_col].notna()
-                    & trades["side"].isin(["buy", "sell"])]
-    cols = {c: i for i, c in enumerate(adj.columns)}
-    ci = np.array([cols.get(str(t), -1) for t in df["ticker"]], dtype=int)
-    pos = np.searchsorted(adj.index.to_numpy(), pd.to_datetime(df[date_col]).to_numpy(
-        dtype="datetime64[ns]"), side="right") - 1
+    df = trades.loc[(trades["ticker"].notna() & trades["side"].isin(["buy", "sell"]))
+                    .to_numpy()]
+    loc = locate_entries(df, adj, entry)
+    row, col = loc["row"].to_numpy(), loc["col"].to_numpy()
+    ok = (loc["reason"] == "").to_numpy() & (row + horizon < len(adj))
     vals = adj.to_numpy(dtype=float)
-    ok = (ci >= 0) & (pos >= 0) & (pos + horizon < len(adj))
     ret = np.full(len(df), np.nan)
-    ret[ok] = vals[pos[ok] + horizon, ci[ok]] / vals[pos[ok], ci[ok]] - 1.0
+    ret[ok] = vals[row[ok] + horizon, col[ok]] / vals[row[ok], col[ok]] - 1.0
     sign = np.where(df["side"].astype(str).to_numpy() == "buy", 1.0, -1.0)
-    out = pd.Series(ret * sign, index=df["politician"].astype(str).to_numpy())
+    exit_date = np.full(len(df), np.datetime64("NaT"), dtype="datetime64[ns]")
+    exit_date[ok] = adj.index.to_numpy(dtype="datetime64[ns]")[row[ok] + horizon]
+    out = pd.DataFrame({"politician": df["politician"].astype(str).to_numpy(),
+                        "entry_date": loc["entry_date"].to_numpy(), "exit_date": exit_date,
+                        "ret": ret * sign, "reason": loc["reason"].to_numpy()}, index=df.index)
+    if "trade_id" in df.columns:
+        out.insert(0, "trade_id", df["trade_id"].to_numpy())
+    return out
+
+
+def mean_signed_return(trades: pd.DataFrame, prices: pd.DataFrame, *, horizon: int = 21,
+                       entry: str = "disclosure") -> pd.Series:
+    """Mean signed forward return of each politician's trades: what a copier earns (decimal).
+
+    The mean over the politician's trades of :func:`signed_trade_returns` (same parameters):
+    by default entered at the close of the first session strictly after the **disclosure
+    date** and held ``horizon`` sessions. Politicians with no trade whose entry has a price and
+    whose horizon ends within the price history get NaN.
+    """
+    per_trade = signed_trade_returns(trades, prices, horizon=horizon, entry=entry)
+    out = pd.Series(per_trade["ret"].to_numpy(), index=per_trade["politician"].to_numpy())
     return out.groupby(level=0).mean().rename("performance")
 
 

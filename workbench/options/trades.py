@@ -6,8 +6,10 @@ The analysis characterizes the *setup a trade was placed in* (the chain quoted o
 date and the move that followed), so spot, chain, days to expiry and the 7-session move use
 ``transaction_date`` by default. It takes no position and makes no decision from the trade, so
 this is not look-ahead; what a copier could have earned is reported separately as
-``move_7d_after_disclosure`` (from the disclosure date). Pass ``date_col="disclosure_date"``
-to evaluate everything at disclosure instead.
+``move_7d_after_disclosure``: entered at the close of the first session strictly after the
+**disclosure date** (the project's entry rule, :func:`workbench.data.entries.entry_sessions`)
+and held 7 sessions. Pass ``date_col="disclosure_date"`` to describe the setup (chain, spot,
+``move_7d``) as of the disclosure date instead.
 
 Squeeze-setup score
 -------------------
@@ -107,9 +109,12 @@ class OptionTradeResult:
         move_7d_after_disclosure``. ``notional`` is the midpoint of the disclosed dollar range
         (the value of the option position as reported, not the underlying's notional);
         ``moneyness = spot / strike`` from the unadjusted close on the trade date (calls are in
-        the money above 1, puts below); ``days_to_expiry`` in calendar days; moves are simple
-        returns of the adjusted close 7 sessions after the trade session (``max_move_7d``: the
-        highest close within those 7 sessions).
+        the money above 1, puts below); ``days_to_expiry`` in calendar days; ``move_7d`` and
+        ``max_move_7d`` are simple returns of the adjusted close from the last session on or
+        before the trade date to 7 sessions later (``max_move_7d``: the highest close within
+        those 7 sessions); ``move_7d_after_disclosure`` is what a copier earns: from the close of
+        the first session strictly after the disclosure date (:func:`workbench.data.entries.
+        entry_sessions`) to 7 sessions later, NaN without a price at that entry.
     date_col : str
         The trade date used.
     counts : Series
@@ -153,6 +158,22 @@ def _forward_moves(adj: pd.DataFrame, tickers: pd.Series, when: pd.Series, horiz
         best = np.fmax(best, ph)
     best[~np.isfinite(best)] = np.nan
     return end / p0 - 1.0, best / p0 - 1.0
+
+
+def _copier_moves(adj: pd.DataFrame, out: pd.DataFrame, horizon: int) -> np.ndarray:
+    """Return from the entry close after the disclosure (the project's rule) to ``horizon``
+    sessions later; NaN when the entry has no price or the exit is past the history."""
+    from workbench.data.entries import locate_entries
+
+    frame = pd.DataFrame({"ticker": out["ticker"].astype(object),
+                          "disclosure_date": out["disclosure_date"]}, index=out.index)
+    loc = locate_entries(frame, adj, "disclosure")
+    row, col = loc["row"].to_numpy(), loc["col"].to_numpy()
+    ok = (loc["reason"] == "").to_numpy() & (row + horizon < len(adj))
+    vals = adj.to_numpy(dtype=float)
+    move = np.full(len(out), np.nan)
+    move[ok] = vals[row[ok] + horizon, col[ok]] / vals[row[ok], col[ok]] - 1.0
+    return move
 
 
 def _chain_context(cols: dict[str, np.ndarray], near: float, max_wall_distance: float) -> dict:
@@ -235,8 +256,7 @@ def analyze_option_trades(trades: pd.DataFrame, prices: pd.DataFrame | None = No
         out["spot"] = _lookup(close, out["ticker"], _asof_index(close.index, out["trade_date"]))
         out["move_7d"], out["max_move_7d"] = _forward_moves(adj, out["ticker"], out["trade_date"],
                                                             horizon)
-        out["move_7d_after_disclosure"], _ = _forward_moves(adj, out["ticker"],
-                                                            out["disclosure_date"], horizon)
+        out["move_7d_after_disclosure"] = _copier_moves(adj, out, horizon)
     out["moneyness"] = out["spot"] / out["strike"]
 
     for c in _CONTEXT:
