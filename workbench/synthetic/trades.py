@@ -108,14 +108,17 @@ def activity_intensity(sessions: pd.DatetimeIndex, params: SynthParams) -> tuple
     n = len(sessions)
     t = np.arange(n, dtype=float)
     dow_pattern = np.array([1.0, 0.5, 0.0, -0.5, -1.0])
-    dow = params.weekly_amplitude * dow_pattern[sessions.day_of_week.to_numpy().clip(0, 4)]
+    # cycle_scale = 1 multiplies by exactly 1.0: the default universe is unchanged
+    amp = {name: getattr(params, f"{name}_amplitude") * params.cycle_scale
+           for name in ("weekly", "monthly", "quarterly", "annual", "election")}
+    dow = amp["weekly"] * dow_pattern[sessions.day_of_week.to_numpy().clip(0, 4)]
     annual_peak = int(np.searchsorted(sessions, pd.Timestamp("2012-02-15")))
     election_peak = int(np.searchsorted(sessions, pd.Timestamp("2012-09-14")))
     log_mult = (dow
-                + params.monthly_amplitude * np.cos(2 * np.pi * t / 21)
-                + params.quarterly_amplitude * np.cos(2 * np.pi * t / 63)
-                + params.annual_amplitude * np.cos(2 * np.pi * (t - annual_peak) / 252)
-                + params.election_amplitude * np.cos(2 * np.pi * (t - election_peak) / 504))
+                + amp["monthly"] * np.cos(2 * np.pi * t / 21)
+                + amp["quarterly"] * np.cos(2 * np.pi * t / 63)
+                + amp["annual"] * np.cos(2 * np.pi * (t - annual_peak) / 252)
+                + amp["election"] * np.cos(2 * np.pi * (t - election_peak) / 504))
     mult = np.exp(log_mult) * np.where(sessions.month == 8, params.august_recess_factor, 1.0)
     lam = params.trades_per_day * mult / mult.mean()
     cycles = pd.DataFrame({
@@ -123,9 +126,8 @@ def activity_intensity(sessions: pd.DatetimeIndex, params: SynthParams) -> tuple
         "period_days": [5, 21, 63, 252, 504, 252],
         "calendar_label": ["weekly", "monthly", "quarterly", "annual", "election",
                            "august_recess"],
-        "amplitude": [params.weekly_amplitude, params.monthly_amplitude,
-                      params.quarterly_amplitude, params.annual_amplitude,
-                      params.election_amplitude, float(np.log(params.august_recess_factor))],
+        "amplitude": [amp["weekly"], amp["monthly"], amp["quarterly"], amp["annual"],
+                      amp["election"], float(np.log(params.august_recess_factor))],
     })
     return lam, cycles
 
