@@ -119,7 +119,9 @@ def activity_intensity(sessions: pd.DatetimeIndex, params: SynthParams) -> tuple
                 + amp["quarterly"] * np.cos(2 * np.pi * t / 63)
                 + amp["annual"] * np.cos(2 * np.pi * (t - annual_peak) / 252)
                 + amp["election"] * np.cos(2 * np.pi * (t - election_peak) / 504))
-    mult = np.exp(log_mult) * np.where(sessions.month == 8, params.august_recess_factor, 1.0)
+    # the recess is an annual pattern too (harmonics at 252/k sessions): scaled with the rest
+    recess = params.august_recess_factor ** params.cycle_scale
+    mult = np.exp(log_mult) * np.where(sessions.month == 8, recess, 1.0)
     lam = params.trades_per_day * mult / mult.mean()
     cycles = pd.DataFrame({
         "name": ["weekly", "monthly", "quarterly", "annual", "election", "august_recess"],
@@ -127,7 +129,7 @@ def activity_intensity(sessions: pd.DatetimeIndex, params: SynthParams) -> tuple
         "calendar_label": ["weekly", "monthly", "quarterly", "annual", "election",
                            "august_recess"],
         "amplitude": [amp["weekly"], amp["monthly"], amp["quarterly"], amp["annual"],
-                      amp["election"], float(np.log(params.august_recess_factor))],
+                      amp["election"], float(np.log(recess))],
     })
     return lam, cycles
 

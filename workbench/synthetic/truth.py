@@ -41,7 +41,8 @@ class SynthParams:
     annual_amplitude: float = 0.30        # 252-session cosine
     election_amplitude: float = 0.30      # 504-session (two-year) cosine, peaking before elections
     august_recess_factor: float = 0.6     # multiplier on intensity in August
-    # Multiplier on the five cosine amplitudes above (not the recess): 0 plants no cycle.
+    # Multiplier on the five cosine amplitudes above and on the log of the recess factor (the
+    # recess is annual, with harmonics at 252/k sessions): 0 plants no cycle at all.
     cycle_scale: float = 1.0
     # Regime-switching market.
     mean_regime_days: float = 60.0        # average regime duration implied by the transition matrix
