@@ -15,7 +15,8 @@ from workbench.exceptions import WorkbenchError
 
 __all__ = ["main", "build_parser"]
 
-COMMAND_GROUPS = ("workbench.data_cli", "workbench.reports.commands")
+COMMAND_GROUPS = ("workbench.data_cli", "workbench.reports.commands",
+                  "workbench.forecast.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
