@@ -251,7 +251,7 @@ def run_motifs(universe) -> Outcome:
 
 def _register_builtin() -> None:
     inf = math.inf
-    informed_sizes = (0.0, 0.004, 0.008, 0.015, 0.03, 0.06)
+    informed_sizes = (0.0, 0.005, 0.01, 0.02, 0.03, 0.06)
     register_detector(Detector(
         "informed_politician", "informed_car", 0.0, True, run_informed_politician,
         "BH q < 0.05 across politicians (FF5, HAC), per informed politician",
@@ -271,7 +271,7 @@ def _register_builtin() -> None:
             f"cycles_{name}", "cycle_scale", 0.0, True, partial(run_cycles, period=period),
             f"significant periodogram peak within 5% of {period} sessions",
             label=f"Activity cycle, {name} ({period} sessions)",
-            sizes=(0.0, 0.1, 0.2, 0.35, 0.6, 1.0), smoke_sizes=(0.0, 0.3, 1.0),
+            sizes=(0.0, 0.2, 0.27, 0.35, 0.5, 0.75, 1.0), smoke_sizes=(0.0, 0.3, 1.0),
             display_scale=getattr(SynthParams(), f"{name}_amplitude"),
             unit="log-intensity amplitude", modules=("workbench.cycles",)))
     vol_sizes = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
@@ -288,23 +288,23 @@ def _register_builtin() -> None:
     register_detector(Detector(
         "communities", "community_mixing", 1.0, False, run_communities,
         "adjusted Rand index >= 0.8 on planted members", label="Co-trading communities",
-        sizes=(0.0, 0.25, 0.5, 0.75, 1.0), smoke_sizes=(0.0, 0.6, 1.0),
+        sizes=(0.0, 0.4, 0.55, 0.65, 0.75, 1.0), smoke_sizes=(0.0, 0.6, 1.0),
         unit="share of community trades made random", modules=("workbench.network",)))
     register_detector(Detector(
         "leaders", "leader_lag_noise", inf, False, run_leaders,
         "leader ranked first in its community with lead-lag p <= 0.05",
-        label="Community leaders (lead-lag)", sizes=(0.0, 5.0, 15.0, 40.0, inf),
+        label="Community leaders (lead-lag)", sizes=(0.0, 10.0, 20.0, 30.0, 45.0, inf),
         smoke_sizes=(0.0, 8.0, inf), unit="lag noise s.d., sessions",
         modules=("workbench.network",)))
     register_detector(Detector(
         "squeezes", "squeeze_strength", 0.0, True, run_squeezes,
         "squeeze-score AUC >= 0.8 against other call buys", label="Option squeeze setups",
-        sizes=(0.0, 0.25, 0.5, 0.75, 1.0), smoke_sizes=(0.0, 0.4, 1.0),
+        sizes=(0.0, 0.25, 0.35, 0.45, 0.6, 1.0), smoke_sizes=(0.0, 0.4, 1.0),
         unit="setup strength (1 = default)", modules=("workbench.options",)))
     register_detector(Detector(
         "motifs", "motif_noise", inf, False, run_motifs,
         "DTW finds >= 60% of a motif's repeats within 3 sessions", label="DTW price motifs",
-        sizes=(0.25, 0.5, 1.0, 2.0, inf), smoke_sizes=(0.25, 1.5, inf),
+        sizes=(0.25, 0.5, 0.65, 0.8, 1.0, inf), smoke_sizes=(0.25, 1.5, inf),
         unit="noise weight under the motif", modules=("workbench.patterns",)))
 
 
