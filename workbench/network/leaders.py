@@ -9,7 +9,15 @@ politician in one ticker on one day count once). ``leads_i = sum_j L[i, j]``,
 
 The null shifts each politician's whole trading calendar by an independent random circular
 offset (keeping what and how often each one trades, destroying who trades first), and
-``lead_p_value`` is ``(1 + #{null net_lead >= observed}) / (1 + n_permutations)``.
+``lead_p_value`` is ``(1 + #{null net_lead >= observed}) / (1 + n_permutations)``, so it is
+never below its floor ``1 / (1 + n_permutations)`` (0.005 with 200 permutations): a p-value at
+the floor means "at least as small as the test can show", not an exact value.
+
+Leaders
+-------
+A community's leader is its top-ranked member when the community has at least two members:
+a singleton leads nobody. The leader claims are tested together: ``lead_q_value`` is the
+Benjamini-Hochberg adjusted p-value across the leaders (NaN for other politicians).
 
 Leadership score
 ----------------
@@ -105,7 +113,9 @@ class LeadershipResult:
     table : DataFrame
         Indexed by politician: ``community, degree, betweenness, closeness, pagerank,
         centrality, leads, follows, net_lead, lead_p_value, leadership_score,
-        rank_in_community`` (1 = the community's leader).
+        rank_in_community`` (1 = top of the community), ``community_size``, ``is_leader``
+        (rank 1 in a community of at least two) and ``lead_q_value`` (Benjamini-Hochberg
+        across the leaders; NaN otherwise).
     lead_matrix : DataFrame
         ``L[i, j]`` (rows lead).
     w_lead, max_lag, n_permutations, date_col
@@ -119,18 +129,34 @@ class LeadershipResult:
     n_permutations: int
     date_col: str
 
+    @property
+    def p_floor(self) -> float:
+        """Smallest p-value the permutation test can give, ``1 / (n_permutations + 1)``."""
+        return 1.0 / (self.n_permutations + 1) if self.n_permutations > 0 else float("nan")
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.reset_index()
 
     def summary(self) -> pd.DataFrame:
-        """The top-ranked politician of each community."""
+        """The leader of each community of at least two members, strongest first."""
         t = self.table
-        return t[t["rank_in_community"] == 1].sort_values("leadership_score", ascending=False)
+        return t[t["is_leader"]].sort_values("leadership_score", ascending=False)
 
     def leaders(self) -> pd.Series:
-        """Leader (rank 1) of each community, indexed by community id."""
-        top = self.table[self.table["rank_in_community"] == 1]
+        """Leader of each community of at least two members, indexed by community id."""
+        top = self.table[self.table["is_leader"]]
         return pd.Series(top.index, index=top["community"].to_numpy(), name="leader").sort_index()
+
+
+def _bh(p: pd.Series) -> pd.Series:
+    """Benjamini-Hochberg adjusted p-values over the non-NaN entries (NaN elsewhere)."""
+    from statsmodels.stats.multitest import multipletests
+
+    out = pd.Series(np.nan, index=p.index)
+    ok = p.notna()
+    if ok.any():
+        out[ok] = multipletests(p[ok].to_numpy(dtype=float), method="fdr_bh")[1]
+    return out
 
 
 def _minmax(x: pd.Series) -> pd.Series:
@@ -190,6 +216,9 @@ def rank_leaders(graph: nx.Graph, trades: pd.DataFrame, membership: pd.Series | 
     t["leadership_score"] = w_lead * _minmax(t["net_lead"]) + (1 - w_lead) * t["centrality"]
     t["rank_in_community"] = (t.groupby("community")["leadership_score"]
                               .rank(ascending=False, method="first").astype(int))
+    t["community_size"] = t.groupby("community")["leadership_score"].transform("size")
+    t["is_leader"] = (t["rank_in_community"] == 1) & (t["community_size"] >= 2)
+    t["lead_q_value"] = _bh(t["lead_p_value"].where(t["is_leader"]))
     return LeadershipResult(table=t, lead_matrix=pd.DataFrame(L, index=pols, columns=pols),
                             w_lead=float(w_lead), max_lag=int(max_lag),
                             n_permutations=int(n_permutations), date_col=date_col)

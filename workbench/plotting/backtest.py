@@ -32,7 +32,7 @@ def plot_equity(results, benchmark: bool = True, log: bool = True,
         fig.add_trace(go.Scatter(x=b.index, y=(1 + b).cumprod(), mode="lines",
                                  name="benchmark", line={"color": "#888", "dash": "dot"}))
     fig.update_layout(title=title, yaxis_type="log" if log else "linear",
-                      yaxis_title="wealth (start = 1)")
+                      xaxis_title="session", yaxis_title="wealth (start = 1)")
     return fig
 
 
@@ -43,7 +43,8 @@ def plot_drawdowns(results, title: str = "Drawdowns") -> go.Figure:
         dd = metrics.drawdown(r.returns)
         fig.add_trace(go.Scatter(x=dd.index, y=dd, mode="lines", name=str(name),
                                  line={"color": COLORWAY[i % len(COLORWAY)]}))
-    fig.update_layout(title=title, yaxis_tickformat=".0%", yaxis_title="drawdown")
+    fig.update_layout(title=title, yaxis_tickformat=".0%", yaxis_title="drawdown",
+                      xaxis_title="session")
     return fig
 
 
@@ -52,7 +53,8 @@ def plot_cost_sensitivity(table: pd.DataFrame, metric: str = "cagr",
     """A metric of :func:`workbench.backtest.cost_sensitivity` against the one-way cost."""
     fig = go.Figure(go.Scatter(x=table["cost_bps"], y=table[metric], mode="lines+markers",
                                line={"color": COLORWAY[0]}))
-    fig.update_layout(title=title or f"{metric} vs one-way cost", xaxis_title="cost (bps)",
+    fig.update_layout(title=title or f"{metric} vs one-way cost",
+                      xaxis_title="one-way cost incl. slippage (bps)",
                       yaxis_title=metric,
                       yaxis_tickformat=".1%" if metric in ("cagr", "ff5_alpha") else None)
     return fig

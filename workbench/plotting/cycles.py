@@ -60,7 +60,8 @@ def plot_calendar_effects(effects, *, title: str = "Calendar effects") -> go.Fig
     fig.add_vline(x=ref, line_dash="dot")
     unit = "rate ratio" if ref == 1.0 else "daily return difference"
     fig.update_layout(title=f"{title} ({effects.model}, {effects.level:.0%} CI)",
-                      xaxis_title=unit, height=max(350, 22 * len(e) + 120))
+                      xaxis_title=unit, yaxis_title="term (vs Monday / January)",
+                      height=max(350, 22 * len(e) + 120))
     fig.update_yaxes(autorange="reversed")
     return fig
 
@@ -80,7 +81,7 @@ def plot_forecast(history: pd.Series, forecast: pd.DataFrame, *, lower: str = "l
                              fill="tonexty", name="interval", fillcolor="rgba(0,114,178,0.2)"))
     fig.add_trace(go.Scatter(x=fut.index, y=fut[mean], mode="lines", name="forecast",
                              line={"color": "#0072B2"}))
-    fig.update_layout(title=title, xaxis_title="session")
+    fig.update_layout(title=title, xaxis_title="session", yaxis_title=history.name or "value")
     return fig
 
 

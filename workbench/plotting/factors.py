@@ -30,7 +30,7 @@ def plot_cumulative(returns: pd.DataFrame | pd.Series, title: str = "Cumulative 
         fig.add_trace(go.Scatter(x=wealth.index, y=wealth - 1, mode="lines", name=str(col),
                                  line={"color": _color(str(col), i)}))
     fig.update_layout(title=title, yaxis_tickformat=".0%", xaxis_title="session",
-                      yaxis_title="cumulative return")
+                      yaxis_title="cumulative return (no position: flat)")
     return fig
 
 
@@ -44,8 +44,8 @@ def plot_exposures(comparison, title: str = "Factor exposures and alpha by group
             error_y={"type": "data", "symmetric": False,
                      "array": sub["ci_high"] - sub["coef"],
                      "arrayminus": sub["coef"] - sub["ci_low"]}))
-    fig.update_layout(title=title, barmode="group", yaxis_title="coefficient "
-                      "(alpha: annualized decimal; betas: loading)")
+    fig.update_layout(title=title, barmode="group", xaxis_title="term",
+                      yaxis_title="coefficient (alpha: per year; betas: loading)")
     return fig
 
 
@@ -57,7 +57,8 @@ def plot_attribution(fit, title: str | None = None) -> go.Figure:
         measure=["relative"] * len(a) + ["total"], text=[f"{v:.1%}" for v in a] +
         [f"{fit.attribution['total']:.1%}"]))
     fig.update_layout(title=title or f"Return attribution ({fit.model.upper()}, annualized)",
-                      yaxis_tickformat=".1%", showlegend=False)
+                      yaxis_tickformat=".1%", showlegend=False, xaxis_title="component",
+                      yaxis_title="mean return, per year")
     return fig
 
 
@@ -81,15 +82,24 @@ def plot_event_car(result, title: str | None = None) -> go.Figure:
     return fig
 
 
-def plot_politician_alphas(perf, top: int = 30, title: str | None = None) -> go.Figure:
-    """Annualized alpha +-1.96 SE per politician, coloured by party, starred if significant."""
-    t = perf.table.head(top).iloc[::-1]
+def plot_politician_alphas(perf, top: int = 15, title: str | None = None) -> go.Figure:
+    """Best and worst ``top`` politicians by annualized alpha, +-1.96 SE, coloured by party;
+    ``*`` marks a Benjamini-Hochberg q below the level."""
+    t = perf.table
+    if len(t) > 2 * top:
+        t = pd.concat([t.head(top), t.tail(top)])
+    t = t.iloc[::-1]
+    labels = [f"{p}{' *' if s else ''} (q {q:.2f})" if np.isfinite(q) else str(p)
+              for p, s, q in zip(t["politician"], t["significant"], t["q"].astype(float),
+                                 strict=True)]
     fig = go.Figure(go.Bar(
-        y=[f"{p}{' *' if s else ''}" for p, s in zip(t["politician"], t["significant"],
-                                                   strict=True)],
-        x=t["alpha"], orientation="h", marker_color=[party_color(p) for p in t["party"]],
-        error_x={"type": "data", "array": 1.96 * t["alpha_se"]}))
-    fig.update_layout(title=title or f"{perf.model.upper()} alpha by politician (* {perf.method}"
-                      f" q < {perf.level})", xaxis_tickformat=".0%",
-                      height=max(400, 18 * len(t) + 120))
+        y=labels, x=t["alpha"], orientation="h",
+        marker_color=[party_color(p) for p in t["party"]],
+        error_x={"type": "data", "array": 1.96 * t["alpha_se"]},
+        hovertemplate="%{y}<br>alpha %{x:.1%}/yr<extra></extra>"))
+    shown = "all" if len(t) == len(perf.table) else f"best and worst {top} of {len(perf.table)}"
+    fig.update_layout(title=title or f"{perf.model.upper()} alpha by politician, {shown} "
+                      f"(* {perf.method} q < {perf.level})", xaxis_tickformat=".0%",
+                      xaxis_title="alpha, per year (bars: 95% CI)", yaxis_title="politician",
+                      height=max(400, 18 * len(t) + 140), showlegend=False)
     return fig

@@ -12,8 +12,7 @@ import plotly.graph_objects as go
 
 from workbench.plotting.theme import COLORWAY, party_color
 
-__all__ = ["plot_network", "plot_community_table", "plot_leader_table",
-           "plot_similarity_heatmap"]
+__all__ = ["plot_network", "plot_similarity_heatmap"]
 
 
 def plot_network(graph: nx.Graph, membership=None, leadership=None, *, seed: int = 0,
@@ -22,7 +21,9 @@ def plot_network(graph: nx.Graph, membership=None, leadership=None, *, seed: int
 
     Node fill = community (``color_by="community"``) or party (``"party"``); the node outline
     always shows the party. Size grows with the leadership score when ``leadership`` (a
-    :class:`~workbench.network.leaders.LeadershipResult`) is given.
+    :class:`~workbench.network.leaders.LeadershipResult`) is given; community leaders are
+    labelled with their names. The legend lists communities of at least two members only
+    (singletons are drawn in grey as one entry).
     """
     nodes = sorted(graph.nodes())
     pos = nx.spring_layout(graph, weight="weight", seed=seed) if nodes else {}
@@ -40,49 +41,39 @@ def plot_network(graph: nx.Graph, membership=None, leadership=None, *, seed: int
     if leadership is not None:
         score.update(leadership.table["leadership_score"].to_dict())
     party = {n: str(graph.nodes[n].get("party", "unknown")) for n in nodes}
-    keys = sorted(set(comm.values())) if color_by == "community" else sorted(set(party.values()))
+    leaders = set()
+    if leadership is not None and "is_leader" in leadership.table:
+        leaders = set(leadership.table.index[leadership.table["is_leader"]])
+    size = {}
+    for n in nodes:
+        size[comm[n]] = size.get(comm[n], 0) + 1
+    if color_by == "community":  # singletons share one grey entry
+        group = {n: comm[n] if size[comm[n]] > 1 else -1 for n in nodes}
+    else:
+        group = party
+    keys = sorted(set(group.values()), key=lambda k: (k == -1, k))
     for i, key in enumerate(keys):
-        members = [n for n in nodes if (comm[n] if color_by == "community" else party[n]) == key]
-        fill = COLORWAY[i % len(COLORWAY)] if color_by == "community" else party_color(key)
+        members = [n for n in nodes if group[n] == key]
+        if color_by == "community":
+            fill = "#c8c8c8" if key == -1 else COLORWAY[i % len(COLORWAY)]
+            label = "singletons" if key == -1 else f"community {key}"
+        else:
+            fill, label = party_color(key), key
         fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in members], y=[pos[n][1] for n in members], mode="markers",
-            name=f"community {key}" if color_by == "community" else key,
+            x=[pos[n][0] for n in members], y=[pos[n][1] for n in members],
+            mode="markers+text", name=label, textposition="top center",
+            textfont={"size": 11}, text=[n if n in leaders else "" for n in members],
             marker={"size": [8 + 18 * float(np.nan_to_num(score[n])) for n in members],
                     "color": fill,
                     "line": {"width": 2, "color": [party_color(party[n]) for n in members]}},
-            text=[f"{n} ({party[n]}, {graph.nodes[n].get('state', '')})<br>community {comm[n]}"
-                  f"<br>trades {graph.nodes[n].get('n_trades', 0)}" for n in members],
-            hovertemplate="%{text}<extra></extra>"))
-    fig.update_layout(title="Trader network (fill: " + color_by + ", outline: party)",
+            customdata=[f"{n} ({party[n]}, {graph.nodes[n].get('state', '')})<br>community "
+                        f"{comm[n]}<br>trades {graph.nodes[n].get('n_trades', 0)}"
+                        for n in members],
+            hovertemplate="%{customdata}<extra></extra>"))
+    fig.update_layout(title="Trader network (fill: " + color_by + ", outline: party; "
+                      "labels: community leaders)",
                       xaxis={"visible": False}, yaxis={"visible": False}, height=650)
     return fig
-
-
-def _table(df, title: str) -> go.Figure:
-    def fmt(v):
-        if v.dtype.kind == "f":
-            return v.map(lambda x: "" if np.isnan(x) else f"{x:,.4g}")
-        return v.astype(str)
-
-    fig = go.Figure(go.Table(header={"values": list(df.columns), "align": "left"},
-                             cells={"values": [fmt(df[c]) for c in df.columns], "align": "left"}))
-    fig.update_layout(title=title)
-    return fig
-
-
-def plot_community_table(profiles, min_size: int = 2) -> go.Figure:
-    """Community profiles (``profile_communities``) with at least ``min_size`` members."""
-    df = profiles[profiles["size"] >= min_size]
-    return _table(df, f"Communities with at least {min_size} members ({len(df)})")
-
-
-def plot_leader_table(leadership, top: int = 30) -> go.Figure:
-    """Top politicians by leadership score with their centralities and lead-lag test."""
-    cols = ["community", "rank_in_community", "leadership_score", "net_lead", "lead_p_value",
-            "degree", "betweenness", "closeness", "pagerank"]
-    df = (leadership.table.sort_values("leadership_score", ascending=False)
-          .head(top)[cols].reset_index())
-    return _table(df, f"Leaders and followers (top {len(df)} by leadership score)")
 
 
 def plot_similarity_heatmap(similarity, membership=None, component: str = "weight") -> go.Figure:
@@ -92,5 +83,7 @@ def plot_similarity_heatmap(similarity, membership=None, component: str = "weigh
         names = sorted(names, key=lambda n: (int(membership.get(n, -1)), n))
     m = similarity.matrix(component).loc[names, names]
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=names, y=names, colorscale="Viridis"))
-    fig.update_layout(title=f"Similarity ({component}), ordered by community", height=650)
+    fig.update_layout(title=f"Similarity ({component}), ordered by community", height=650,
+                      xaxis_title="politician", yaxis_title="politician",
+                      xaxis_showticklabels=False, yaxis_showticklabels=False)
     return fig

@@ -11,8 +11,7 @@ import plotly.graph_objects as go
 
 from workbench.plotting.theme import COLORWAY
 
-__all__ = ["plot_gex_by_strike", "plot_gex_profile", "plot_squeeze_scores",
-           "plot_option_trades_table"]
+__all__ = ["plot_gex_by_strike", "plot_gex_profile", "plot_squeeze_scores"]
 
 
 def _millions(x) -> np.ndarray:
@@ -41,10 +40,15 @@ def plot_gex_by_strike(result) -> go.Figure:
         go.Scatter(x=bs["strike"], y=_millions(bs["net_gex"]), name="net", mode="lines+markers",
                    line={"color": COLORWAY[7]}),
     ])
-    fig.add_vline(x=result.spot, line_dash="dash", annotation_text="spot")
-    for level, label in ((result.call_wall, "call wall"), (result.put_wall, "put wall")):
+    # Labels at different heights and sides: spot, call wall and put wall are often a strike
+    # or two apart and their labels would overprint each other.
+    fig.add_vline(x=result.spot, line_dash="dash", annotation_text=f"spot {result.spot:.2f}",
+                  annotation_position="top left")
+    for level, label, where in ((result.call_wall, "call wall", "top right"),
+                                (result.put_wall, "put wall", "bottom left")):
         if np.isfinite(level):
-            fig.add_vline(x=level, line_dash="dot", line_color="#888", annotation_text=label)
+            fig.add_vline(x=level, line_dash="dot", line_color="#888",
+                          annotation_text=f"{label} {level:g}", annotation_position=where)
     fig.update_layout(barmode="relative",
                       title=f"Dealer gamma exposure by strike: {result.ticker} "
                             f"{result.quote_date:%Y-%m-%d} ({result.convention})",
@@ -60,12 +64,18 @@ def plot_gex_profile(result) -> go.Figure:
     fig = go.Figure(go.Scatter(x=p["spot"], y=_millions(p["total_gex"]), mode="lines",
                                name="total GEX", line={"color": COLORWAY[0]}))
     fig.add_hline(y=0, line_color="#888")
-    fig.add_vline(x=result.spot, line_dash="dash", annotation_text="spot")
+    fig.add_vline(x=result.spot, line_dash="dash", annotation_text=f"spot {result.spot:.2f}",
+                  annotation_position="top left")
     if np.isfinite(result.flip_level):
         fig.add_vline(x=result.flip_level, line_dash="dot", line_color=COLORWAY[3],
-                      annotation_text=f"flip {result.flip_level:.2f}")
-    fig.update_layout(title=f"GEX profile: {result.ticker} {result.quote_date:%Y-%m-%d}",
-                      xaxis_title="spot", yaxis_title="total GEX, $M per 1% move")
+                      annotation_text=f"flip {result.flip_level:.2f}",
+                      annotation_position="bottom right")
+        note = ""
+    else:
+        note = " (no gamma flip in this range)"
+    fig.update_layout(title=f"GEX profile: {result.ticker} {result.quote_date:%Y-%m-%d}{note}",
+                      xaxis_title="spot", yaxis_title="total GEX, $M per 1% move",
+                      showlegend=False)
     return fig
 
 
@@ -79,7 +89,7 @@ def plot_squeeze_scores(result, labels=None) -> go.Figure:
     groups = [("trades", np.ones(len(df), dtype=bool))]
     if labels is not None:
         lab = np.asarray(labels, dtype=bool)
-        groups = [("other", ~lab), ("marked", lab)]
+        groups = [("other trades", ~lab), ("planted squeeze setups", lab)]
     fig = go.Figure()
     for i, (name, m) in enumerate(groups):
         sub = df[m]
@@ -90,30 +100,4 @@ def plot_squeeze_scores(result, labels=None) -> go.Figure:
             hovertemplate="%{text}<br>score %{x:.2f}<br>max move %{y:.1f}%<extra></extra>"))
     fig.update_layout(title="Squeeze-setup score and the move that followed",
                       xaxis_title="squeeze score", yaxis_title="max move within 7 sessions, %")
-    return fig
-
-
-def plot_option_trades_table(result, max_rows: int = 200) -> go.Figure:
-    """Table of option trades (highest squeeze score first, then most recent)."""
-    df = result.trades.sort_values(["squeeze_score", "trade_date"], ascending=[False, False],
-                                   na_position="last").head(max_rows)
-    cols = ["trade_date", "politician", "ticker", "side", "option_type", "strike",
-            "expiration", "notional", "moneyness", "days_to_expiry", "total_gex",
-            "squeeze_score", "move_7d"]
-
-    def fmt(c):
-        v = df[c]
-        if c in ("trade_date", "expiration"):
-            return v.dt.strftime("%Y-%m-%d").fillna("")
-        if c == "total_gex":
-            return (v / 1e6).map(lambda x: "" if np.isnan(x) else f"{x:,.1f}M")
-        if c == "move_7d":
-            return v.map(lambda x: "" if np.isnan(x) else f"{x:+.1%}")
-        if v.dtype.kind == "f":
-            return v.map(lambda x: "" if np.isnan(x) else f"{x:,.2f}")
-        return v.astype(str)
-
-    fig = go.Figure(go.Table(header={"values": cols, "align": "left"},
-                             cells={"values": [fmt(c) for c in cols], "align": "left"}))
-    fig.update_layout(title=f"Option trades ({len(result.trades)}; showing {len(df)})")
     return fig

@@ -48,15 +48,17 @@ def plot_party(coverage) -> go.Figure:
     fig = go.Figure([go.Bar(x=sub["chamber"], y=sub["n_trades"], name=str(party),
                             marker_color=party_color(party))
                      for party, sub in bp.groupby("party", sort=True)])
-    fig.update_layout(barmode="group", title="Trades by chamber and party", yaxis_title="trades")
+    fig.update_layout(barmode="group", title="Trades by chamber and party", yaxis_title="trades",
+                      xaxis_title="chamber")
     return fig
 
 
-def _hbar(labels, values, *, title: str, xaxis: str, color: str, hover=None) -> go.Figure:
+def _hbar(labels, values, *, title: str, xaxis: str, color: str, hover=None,
+          yaxis: str = "") -> go.Figure:
     fig = go.Figure(go.Bar(x=list(values)[::-1], y=list(labels)[::-1], orientation="h",
                            marker_color=color, hovertext=None if hover is None
                            else list(hover)[::-1]))
-    fig.update_layout(title=title, xaxis_title=xaxis,
+    fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis,
                       height=max(300, 26 * len(labels) + 120), margin={"l": 180})
     return fig
 
@@ -67,7 +69,7 @@ def plot_top_traders(overview) -> go.Figure:
     hover = [f"{c}, {p}: {n} tickers, ${v:,.0f} (mid-points)" for c, p, n, v in
              zip(t["chamber"], t["party"], t["n_tickers"], t["volume_mid"], strict=True)]
     return _hbar(t["politician"], t["n_trades"], title="Most active traders",
-                 xaxis="trades", color=SIDE_COLORS["buy"], hover=hover)
+                 xaxis="trades", color=SIDE_COLORS["buy"], hover=hover, yaxis="politician")
 
 
 def plot_top_tickers(overview) -> go.Figure:
@@ -76,7 +78,7 @@ def plot_top_tickers(overview) -> go.Figure:
     hover = [f"{d}: {b} buys, {s} sells, {p} politicians" for d, b, s, p in
              zip(t["description"], t["n_buys"], t["n_sells"], t["n_politicians"], strict=True)]
     return _hbar(t["ticker"], t["n_trades"], title="Most traded tickers", xaxis="trades",
-                 color="#0072B2", hover=hover)
+                 color="#0072B2", hover=hover, yaxis="ticker")
 
 
 def plot_asset_types(overview) -> go.Figure:
@@ -84,7 +86,7 @@ def plot_asset_types(overview) -> go.Figure:
     t = overview.asset_types
     fig = go.Figure(go.Bar(x=t["asset_type"], y=t["n_trades"],
                            text=[f"{s:.1%}" for s in t["share"]], textposition="outside"))
-    fig.update_layout(title="Asset types", yaxis_title="trades")
+    fig.update_layout(title="Asset types", yaxis_title="trades", xaxis_title="asset type")
     return fig
 
 
@@ -94,6 +96,7 @@ def plot_amounts(overview) -> go.Figure:
     fig = go.Figure(go.Bar(x=t["bracket"], y=t["n_trades"],
                            text=[f"{s:.1%}" for s in t["share"]], textposition="outside"))
     fig.update_layout(title="Disclosed amount brackets (US dollars)", yaxis_title="trades",
+                      xaxis_title="amount bracket, $",
                       yaxis_type="log", xaxis_tickangle=-30)
     return fig
 

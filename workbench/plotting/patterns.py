@@ -40,8 +40,9 @@ def plot_analogs(result, *, title: str = "Historical analogs", band: tuple[float
     fig.add_trace(go.Scatter(x=fut.index, y=mean, mode="lines", name="weighted mean",
                              line={"color": "#0072B2", "width": 2.5}))
     q = result.query.to_numpy()
+    qname = f"query {result.query.name}" if result.query.name else "query"
     fig.add_trace(go.Scatter(x=np.arange(-len(q) + 1, 1), y=q / q[-1] - 1, mode="lines",
-                             name="query", line={"color": "#000", "width": 3}))
+                             name=qname, line={"color": "#000", "width": 3}))
     fig.add_vline(x=0, line_dash="dot")
     fig.update_layout(title=title, xaxis_title="sessions from window end",
                       yaxis_title="return vs window end", yaxis_tickformat=".0%")
@@ -54,8 +55,9 @@ def plot_match_shapes(result, *, title: str = "Z-normalized shapes") -> go.Figur
 
     fig = go.Figure()
     x = np.arange(result.window)
+    qname = f"query {result.query.name}" if result.query.name else "query"
     fig.add_trace(go.Scatter(x=x, y=znormalize(np.log(result.query.to_numpy())), mode="lines",
-                             name="query", line={"color": "#000", "width": 3}))
+                             name=qname, line={"color": "#000", "width": 3}))
     win = result.paths.loc[result.paths.index <= 0]
     for rank in win.columns:
         v = np.log1p(win[rank].to_numpy())

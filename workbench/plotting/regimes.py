@@ -37,7 +37,8 @@ def plot_regime_prices(prices: pd.Series, history: pd.DataFrame, *,
                              line={"color": "#222", "width": 1.2}))
     # The legend-only traces come first and carry no x: without an explicit type plotly would
     # take the axis as linear and draw the date rectangles as NaN paths.
-    fig.update_layout(title=title, xaxis_title="session")
+    fig.update_layout(title=title, xaxis_title="session",
+                      yaxis_title=prices.name or "growth of 1 (log scale)" if log else "level")
     fig.update_xaxes(type="date")
     if log:
         fig.update_yaxes(type="log")
@@ -66,7 +67,7 @@ def plot_regime_probabilities(regimes: pd.DataFrame, *, kind: str = "p",
                      for c in cols])
     label = "Filtered (up to each session)" if kind == "p" else "Smoothed (whole sample)"
     fig.update_layout(title=title or f"{label} regime probabilities", yaxis_range=[0, 1],
-                      xaxis_title="session")
+                      xaxis_title="session", yaxis_title="probability")
     return fig
 
 
@@ -91,5 +92,7 @@ def plot_change_points(series: pd.Series, result, *, title: str = "Change points
     scale = "" if result.transform == "none" else f", {result.transform} scale"
     fig.update_layout(title=f"{title} ({result.method}, {result.model}, pen={result.penalty:.1f}"
                             f"{scale})",
-                      xaxis_title="session")
+                      xaxis_title="session",
+                      yaxis_title=(series.name or "value") + ("" if result.transform == "none"
+                                                             else f" ({result.transform})"))
     return fig

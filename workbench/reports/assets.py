@@ -45,7 +45,7 @@ CSS = """
 .wb-scroll{overflow-x:auto;max-width:100%}
 table.wb-plain{border-collapse:collapse;font-size:12px}
 table.wb-plain th,table.wb-plain td{padding:3px 10px;border-bottom:1px solid #e3e3e3;
- text-align:right;white-space:normal;max-width:34em;overflow-wrap:anywhere}
+ text-align:right;white-space:normal;max-width:34em}
 table.wb-plain th{background:#f6f6f6;font-weight:600}
 table.wb-plain td:first-child,table.wb-plain th:first-child{text-align:left}
 .wb-downloads{font-size:12px;color:#555;margin:3px 0}

@@ -35,6 +35,9 @@ def register(subparsers) -> None:
     b.add_argument("--self-contained", action="store_true",
                    help="inline plotly.js in every report instead of shipping plotly.min.js")
     b.add_argument("--timeout", type=float, default=None, help="per-cell timeout, seconds")
+    b.add_argument("--politicians", default=None, metavar="top:N|ID,ID",
+                   help="also render one profile per member into politicians/<bioguide_id>.html "
+                        "from 12_politician: 'top:20' (most trades) or bioguide ids")
     b.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     b.set_defaults(func=cmd_build)
 
@@ -68,7 +71,7 @@ def cmd_build(args) -> int:
     result = build_reports(_notebooks_dir(args.notebooks), args.out, parameters=params, only=only,
                            workers=workers, scheduler=args.scheduler, timeout=args.timeout,
                            plotlyjs="inline" if args.self_contained else "file",
-                           progress=not args.no_progress)
+                           progress=not args.no_progress, politicians=args.politicians)
     print(result.summary())
     return 0 if result.ok else 1
 

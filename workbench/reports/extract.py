@@ -78,7 +78,7 @@ def notebook_description(nb: nbformat.NotebookNode, limit: int = 220) -> str:
     lines = [ln.strip() for ln in nb.cells[0].source.splitlines()]
     body = " ".join(ln for ln in lines if ln and not ln.startswith("#"))
     body = re.sub(r"[*`_]{1,2}", "", body)
-    sentence = re.split(r"(?<=[.?!:])\s", body, maxsplit=1)[0] if body else ""
+    sentence = re.split(r"(?<=[.?!])\s", body, maxsplit=1)[0] if body else ""
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
     return sentence

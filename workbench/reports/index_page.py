@@ -47,6 +47,8 @@ def _headline(r: Mapping) -> str:
     text = str(r.get("headline") or "")
     if not text:
         return '<span class="wb-note">no findings recorded</span>'
+    if len(text) > 200:
+        text = text[:199].rsplit(" ", 1)[0] + "…"
     verdict, _, rest = text.partition("] ")
     if text.startswith("[") and rest:
         v = verdict[1:]

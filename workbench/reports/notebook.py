@@ -15,14 +15,24 @@ HTML report and the index.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import os
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["PROVENANCE_MIME", "SMOKE_SYNTH_PARAMS", "Provenance", "provenance", "load_universe"]
+__all__ = ["PROVENANCE_MIME", "SMOKE_SYNTH_PARAMS", "UNIVERSE_CACHE_ENV", "Provenance",
+           "provenance", "load_universe"]
 
 PROVENANCE_MIME = "application/vnd.workbench.provenance+json"
+# Set by ``build_reports`` to a directory private to one build: every notebook of the build
+# (and every politician profile) then loads the same synthetic universe from one pickle instead
+# of generating it again. Unset (the default) means no caching.
+UNIVERSE_CACHE_ENV = "WORKBENCH_UNIVERSE_CACHE"
 
 # Smoke runs: two years and 60 tickers load in about 1.5 s instead of about 5 s for the default
 # universe, with every planted structure still present (communities, informed traders, ...).
@@ -102,5 +112,43 @@ def load_universe(source: str = "synthetic", *, seed: int | None = None, smoke: 
 
     if str(source) == "synthetic":
         params = {**(SMOKE_SYNTH_PARAMS if smoke else {}), **synth_params}
+        cache = os.environ.get(UNIVERSE_CACHE_ENV)
+        if cache:
+            return _cached_synthetic(Path(cache), seed, params)
         return _load("synthetic", seed=seed, **params)
     return _load(source)
+
+
+def _cache_key(seed: int, params: dict) -> str:
+    import numpy as np
+
+    from workbench import __version__
+
+    text = json.dumps({"seed": int(seed), "params": params, "workbench": __version__,
+                       "numpy": np.__version__, "pandas": pd.__version__}, sort_keys=True,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def _cached_synthetic(cache: Path, seed: int | None, params: dict):
+    """The synthetic universe through the build's cache (a pickle per seed and parameters).
+
+    The cache directory belongs to one build (same code for every reader), so a key of seed,
+    parameters and library versions is enough. Any cache failure falls back to generating.
+    """
+    from workbench.config import default_seed
+    from workbench.data import load_universe as _load
+    from workbench.data.atomic import atomic_write_bytes
+
+    seed = default_seed() if seed is None else int(seed)
+    path = cache / f"synthetic-{_cache_key(seed, params)}.pkl"
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        pass
+    universe = _load("synthetic", seed=seed, **params)
+    try:
+        atomic_write_bytes(path, pickle.dumps(universe, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError):
+        pass
+    return universe

@@ -162,6 +162,8 @@ def table_of_contents(page: str) -> str:
 def _finish_page(page: str, report_key: str, prefix: str) -> str:
     """Download links point at this report's data; the contents follow the findings."""
     page = page.replace(f"data/{REPORT_PLACEHOLDER}/", f"{prefix}data/{report_key}/")
+    if prefix:  # table links are relative to the reports' root
+        page = page.replace('<a class="wb-link" href="', f'<a class="wb-link" href="{prefix}')
     toc = table_of_contents(page)
     if not toc:
         return page

@@ -231,6 +231,28 @@ def build_reports(notebooks_dir: str | Path | None = None, out_dir: str | Path |
     -------
     BuildResult
     """
+    import os
+
+    from workbench.reports.notebook import UNIVERSE_CACHE_ENV
+
+    # One synthetic universe per build: notebooks and profiles load it from a pickle in a
+    # directory private to this build (local runs; remote workers generate their own).
+    previous = os.environ.get(UNIVERSE_CACHE_ENV)
+    with tempfile.TemporaryDirectory(prefix="wb-universe-") as cache:
+        if scheduler is None:
+            os.environ[UNIVERSE_CACHE_ENV] = cache
+        try:
+            return _build(notebooks_dir, out_dir, parameters, only, workers, scheduler,
+                          kernel_name, timeout, plotlyjs, progress, on_done, politicians)
+        finally:
+            if previous is None:
+                os.environ.pop(UNIVERSE_CACHE_ENV, None)
+            else:
+                os.environ[UNIVERSE_CACHE_ENV] = previous
+
+
+def _build(notebooks_dir, out_dir, parameters, only, workers, scheduler, kernel_name, timeout,
+           plotlyjs, progress, on_done, politicians) -> BuildResult:
     from workbench.config import project_root, reports_dir
     from workbench.reports import profiles
     from workbench.reports.publish import (
