@@ -114,3 +114,23 @@ def test_recovers_planted_regimes_walk_forward(universe):
     assert acc >= 0.7
     assert list(wf.columns) == ["bull", "bear", "high_vol", "low_vol"]
     assert wf.loc[: feats.index[503]].isna().all().all()
+
+
+def test_figure_and_finding(seed):
+    from workbench.plotting.regimes import plot_walk_forward_probabilities
+    from workbench.regimes.findings import walk_forward_findings
+
+    X = small_features(seed + 2)
+    walk = walk_forward_regimes(X, n_states=3, refit_every=100, min_train=200, n_restarts=1)
+    fig = plot_walk_forward_probabilities(walk)
+    total = sum(np.asarray(tr.y, dtype=float) for tr in fig.data)
+    np.testing.assert_allclose(total, 1.0, atol=1e-9)
+    assert len(fig.data[0].x) == len(X) - 200
+    assert len(fig.layout.shapes) == len(walk.refits)
+    assert "earlier sessions only" in fig.layout.title.text
+    full = fit_regimes(X, 3, n_restarts=1, random_state=0)
+    [f] = walk_forward_findings(full, walk)
+    p = full.regimes[[f"p_{c}" for c in walk.proba.columns]].iloc[200:].to_numpy()
+    gap = np.abs(p - walk.proba.iloc[200:].to_numpy()).max()
+    assert f"up to {gap:.2f}" in f.headline
+    assert "walk-forward" in f.headline

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 __all__ = ["REGIME_COLORS", "plot_regime_prices", "plot_transition_matrix",
-           "plot_regime_probabilities", "plot_change_points"]
+           "plot_regime_probabilities", "plot_walk_forward_probabilities", "plot_change_points"]
 
 REGIME_COLORS = {"bull": "#009E73", "bear": "#D55E00", "high_vol": "#CC79A7",
                  "low_vol": "#56B4E9"}
@@ -60,14 +60,43 @@ def plot_transition_matrix(transition: pd.DataFrame, *,
 
 def plot_regime_probabilities(regimes: pd.DataFrame, *, kind: str = "p",
                               title: str | None = None) -> go.Figure:
-    """Stacked area of filtered (``kind="p"``, no look-ahead) or smoothed (``"s"``) probabilities."""
+    """Stacked area of filtered (``kind="p"``) or smoothed (``"s"``) probabilities of a
+    :class:`~workbench.regimes.RegimeResult`.
+
+    Both come from a model fitted on the whole sample: the filter's recursion stops at each
+    session but its parameters saw the later sessions, so neither is what was knowable then
+    (:func:`plot_walk_forward_probabilities` draws that).
+    """
     cols = [c for c in regimes.columns if c.startswith(f"{kind}_")]
     fig = go.Figure([go.Scatter(x=regimes.index, y=regimes[c], mode="lines", stackgroup="one",
                                 name=c[2:], line={"width": 0.5, "color": _color(c[2:])})
                      for c in cols])
-    label = "Filtered (up to each session)" if kind == "p" else "Smoothed (whole sample)"
+    label = ("Filtered (whole-sample parameters)" if kind == "p"
+             else "Smoothed (whole sample)")
     fig.update_layout(title=title or f"{label} regime probabilities", yaxis_range=[0, 1],
                       xaxis_title="session", yaxis_title="probability")
+    return fig
+
+
+def plot_walk_forward_probabilities(walk, *, title: str | None = None) -> go.Figure:
+    """Stacked area of walk-forward regime probabilities, with the refit dates marked.
+
+    ``walk`` is a :class:`~workbench.regimes.WalkForwardRegimes`: each session's probabilities
+    come from a model fitted on earlier sessions only, filtered up to that session (what was
+    knowable at its close). Sessions before the first refit are left out.
+    """
+    proba = walk.proba.dropna()
+    fig = go.Figure([go.Scatter(x=proba.index, y=proba[c], mode="lines", stackgroup="one",
+                                name=str(c), line={"width": 0.5, "color": _color(str(c))})
+                     for c in proba.columns])
+    for d in walk.refits["date"]:
+        fig.add_vline(x=d, line_width=0.5, line_dash="dot", line_color="#555", opacity=0.5)
+    every = (f", refitted every {int(walk.refits['n_train'].diff().median())} sessions"
+             if len(walk.refits) > 1 else "")
+    fig.update_layout(title=title or "Walk-forward regime probabilities (model fitted on earlier"
+                      f" sessions only{every}; dotted: refits)", yaxis_range=[0, 1],
+                      xaxis_title="session")
+    fig.update_xaxes(type="date")
     return fig
 
 

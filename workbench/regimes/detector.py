@@ -275,7 +275,13 @@ class RegimeDetector:
         return pd.DataFrame(self.model_.predict_proba(Z), index=index, columns=self.labels_)
 
     def filter_proba(self, X) -> pd.DataFrame:
-        """Filtered probabilities P(state_t | data up to t): no look-ahead (forward algorithm)."""
+        """Filtered probabilities P(state_t | x_0..x_t) under this model (forward algorithm).
+
+        The recursion reads no later session, but the parameters and feature scaling are those
+        fitted in :meth:`fit`: on a sample that extends past ``t`` they carry later information.
+        For probabilities as they were knowable at each session use
+        :func:`~workbench.regimes.walk_forward_proba`.
+        """
         Z, index = self._z(X)
         m = self.model_
         cov = m.covars_ if self.covariance_type == "full" else m.covars_

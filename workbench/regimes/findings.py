@@ -1,8 +1,11 @@
 """Findings of the regimes report and its planted-vs-recovered rows.
 
 Regimes are fitted on daily market returns (decimals); the shaded history is the whole-sample
-(Viterbi) path, the filtered probabilities use data up to each session only. Change points in
-returns are compared with the planted regime switches within a tolerance in sessions.
+(Viterbi) path. Probabilities as they were knowable at each session are the walk-forward ones
+(:func:`~workbench.regimes.walk_forward_regimes`: refitted on earlier sessions only); the
+whole-sample filter stops its recursion at each session but its parameters saw the later ones.
+Change points in returns are compared with the planted regime switches within a tolerance in
+sessions.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import pandas as pd
 from workbench.reports.findings import Finding, recovery_verdict
 from workbench.reports.formatting import fmt
 
-__all__ = ["regime_findings", "regime_recovery", "change_point_recovery", "BREAK_TOLERANCE"]
+__all__ = ["regime_findings", "regime_recovery", "change_point_recovery", "BREAK_TOLERANCE",
+           "walk_forward_findings"]
 
 BREAK_TOLERANCE = 10  # sessions between a detected and a planted change point
 
@@ -101,3 +105,36 @@ def change_point_recovery(res, truth, tolerance: int = BREAK_TOLERANCE) -> list[
              "verdict": recovery_verdict(int(hit_p.sum()), len(planted)),
              "detail": "Variance changes only: switches between regimes of equal volatility "
                        "are invisible to this detector."}]
+
+
+def walk_forward_findings(result, walk, truth=None) -> list[Finding]:
+    """How far the whole-sample filtered probabilities are from what was knowable at the time
+    (:class:`~workbench.regimes.WalkForwardRegimes`), and, with ``truth``, how often each
+    labels the planted regime."""
+    proba = walk.proba.dropna()
+    if proba.empty:
+        return [Finding("No walk-forward regime probabilities: the sample is shorter than the "
+                        "first training window", "info")]
+    cols = [c for c in proba.columns if f"p_{c}" in result.regimes.columns]
+    full = result.regimes.loc[proba.index, [f"p_{c}" for c in cols]]
+    full.columns = cols
+    gap = float((full - proba[cols]).abs().to_numpy().max())
+    differs = float((full.idxmax(axis=1) != proba[cols].idxmax(axis=1)).mean())
+    r = walk.refits
+    every = int(r["n_train"].diff().median()) if len(r) > 1 else 0
+    detail = (f"{len(r)} refits{f' every {every} sessions' if every else ''} from "
+              f"{fmt(r['date'].iloc[0], 'date')} (first model fitted on "
+              f"{fmt(r['n_train'].iloc[0], 'int')} sessions); no probability before. The "
+              "whole-sample filter's parameters saw later sessions: only the walk-forward "
+              "probabilities may feed a decision or a feature.")
+    if truth is not None:
+        planted = truth.regimes.set_index("date")["name"].reindex(proba.index)
+        acc = {k: float((v == planted).mean()) for k, v in (
+            ("walk-forward", proba.idxmax(axis=1)), ("whole-sample filter",
+                                                     full.idxmax(axis=1)),
+            ("Viterbi", result.regimes.loc[proba.index, "regime"]))}
+        detail += (" Planted regime labelled on the same sessions: "
+                   + ", ".join(f"{k} {fmt(v, 'pct')}" for k, v in acc.items()) + ".")
+    return [Finding(f"Regime probabilities as knowable at the time (walk-forward) differ from "
+                    f"the whole-sample filter by up to {fmt(gap, 'num2')}; the most probable "
+                    f"regime differs on {fmt(differs, 'pct')} of sessions", "info", detail)]

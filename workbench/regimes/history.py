@@ -32,8 +32,10 @@ class RegimeResult:
     ----------
     regimes : DataFrame
         Per session: ``regime`` (Viterbi path, uses the whole sample), ``regime_filtered``
-        (argmax of filtered probabilities: only data up to that session), then ``p_<name>``
-        filtered and ``s_<name>`` smoothed probabilities.
+        (argmax of the filtered probabilities), then ``p_<name>`` filtered and ``s_<name>``
+        smoothed probabilities. Filtered means the forward recursion stops at the session, but
+        the model was fitted on the whole sample: this is history, not what was knowable then
+        (that is :func:`~workbench.regimes.walk_forward_proba`).
     stats : DataFrame
         :meth:`RegimeDetector.state_stats`.
     transition : DataFrame
