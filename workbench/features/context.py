@@ -129,6 +129,7 @@ class PriceBlock:
     dpos: np.ndarray
     tpos: np.ndarray
     amount: np.ndarray
+    side_sign: np.ndarray      # +1 buy, -1 sell, 0 otherwise
 
 
 FACTOR_COLUMNS = ("Mkt-RF", "SMB", "HML", "RMW", "CMA", "RF")
@@ -177,6 +178,8 @@ def price_blocks(universe, ctx: TradeContext, block_size: int = 40) -> list[Pric
         sector_ret[:, m] = mean[:, None]
     fac = ctx.factors.reindex(columns=list(FACTOR_COLUMNS)).to_numpy(dtype=float)
     amount = ctx.trades["amount_mid"].astype(float).to_numpy()
+    side = ctx.trades["side"].astype("string").fillna("").to_numpy()
+    sign = np.where(side == "buy", 1.0, np.where(side == "sell", -1.0, 0.0))
     blocks = []
     for start in range(0, len(tick), block_size):
         cols = np.arange(start, min(start + block_size, len(tick)))
@@ -186,5 +189,5 @@ def price_blocks(universe, ctx: TradeContext, block_size: int = 40) -> list[Pric
             low=low[:, cols], raw_close=close[:, cols], volume=vol[:, cols],
             sector_ret=sector_ret[:, cols], market=ctx.market, factors=fac, rows=rows,
             col=ctx.col[rows] - cols[0], dpos=ctx.dpos[rows], tpos=ctx.tpos[rows],
-            amount=amount[rows]))
+            amount=amount[rows], side_sign=sign[rows]))
     return blocks

@@ -96,28 +96,40 @@ def _read(panel: np.ndarray, pos: np.ndarray, col: np.ndarray) -> np.ndarray:
     return v
 
 
-def block_features(b: PriceBlock) -> pd.DataFrame:
-    """Price features of the block's trades, indexed by their rows in the trade context."""
-    panels = {**return_panels(b), **liquidity_panels(b), **technical_panels(b)}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        excess = (pd.DataFrame(b.close).pct_change(fill_method=None).to_numpy()
-                  - b.factors[:, 5:6])
-    expo = {w: exposure_panels(excess, b.factors, w) for w in EXPOSURE_WINDOWS}
+def block_features(b: PriceBlock, groups=("returns", "liquidity", "technical",
+                                          "exposures")) -> pd.DataFrame:
+    """Price features of the block's trades, indexed by their rows in the trade context.
+
+    ``groups`` selects among ``returns``, ``liquidity``, ``technical``, ``exposures``.
+    """
+    panels: dict[str, np.ndarray] = {}
+    if "returns" in groups:
+        panels.update(return_panels(b))
+    if "liquidity" in groups:
+        panels.update(liquidity_panels(b))
+    if "technical" in groups:
+        panels.update(technical_panels(b))
+    expo = {}
+    if "exposures" in groups:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            excess = (pd.DataFrame(b.close).pct_change(fill_method=None).to_numpy()
+                      - b.factors[:, 5:6])
+        expo = {w: exposure_panels(excess, b.factors, w) for w in EXPOSURE_WINDOWS}
     cols: dict[str, np.ndarray] = {}
     for suffix, pos in (("", b.dpos), ("_tx", b.tpos)):
         for name, panel in panels.items():
             if name.startswith("adv_"):
                 continue
             cols[f"{name}{suffix}"] = _read(panel, pos, b.col)
-        for w in (21, 63):
+        for w in (21, 63) if "liquidity" in groups else ():
             adv = _read(panels[f"adv_{w}"], pos, b.col)
             with np.errstate(invalid="ignore", divide="ignore"):
                 cols[f"amount_to_adv_{w}{suffix}"] = np.where(adv > 0, b.amount / adv, np.nan)
-        for w in EXPOSURE_WINDOWS:
-            est = expo[w]
+        for w, est in expo.items():
             for j, name in enumerate((*EXPOSURE_NAMES, "alpha", "idio_vol", "r2")):
                 cols[f"{name}_{w}{suffix}"] = _read(est[:, :, j], pos, b.col)
-    cols.update(_since_tx(b))
+    if "returns" in groups:
+        cols.update(_since_tx(b))
     return pd.DataFrame(cols, index=pd.Index(b.rows, name="row"))
 
 
@@ -137,7 +149,12 @@ def _since_tx(b: PriceBlock) -> dict[str, np.ndarray]:
     big = _range_max(abn_daily, a + 1, z, c)
     big = np.where(ok & (t1 == t0), 0.0, big)
     big[~ok] = np.nan
-    return {"ret_since_tx": ret, "abn_mkt_since_tx": abn, "max_abs_abn_since_tx": big}
+    # the first session after the transaction, when it is known by the decision session
+    nxt = ok & (t1 > t0)
+    first = np.full(len(t0), np.nan)
+    first[nxt] = (daily - b.market[:, None])[a[nxt] + 1, c[nxt]]
+    return {"ret_since_tx": ret, "abn_mkt_since_tx": abn, "max_abs_abn_since_tx": big,
+            "abn_first_after_tx": first, "signed_abn_first_after_tx": first * b.side_sign}
 
 
 def exposure_specs(suffix: str) -> list[Spec]:
@@ -158,4 +175,6 @@ def since_tx_specs() -> list[Spec]:
     src = "prices.adj_close, factors, trades.transaction_date, trades.disclosure_date"
     return [Spec("ret_since_tx", "returns", "return from the transaction session to the decision session (public at disclosure)", "decimal", "transaction..disclosure", src),
             Spec("abn_mkt_since_tx", "returns", "the same minus the market's compounded return", "decimal", "transaction..disclosure", src),
-            Spec("max_abs_abn_since_tx", "returns", "largest |daily return - market| after the transaction, up to the decision session", "decimal", "transaction..disclosure", src)]
+            Spec("max_abs_abn_since_tx", "returns", "largest |daily return - market| after the transaction, up to the decision session", "decimal", "transaction..disclosure", src),
+            Spec("abn_first_after_tx", "returns", "return - market on the first session after the transaction (NaN if that session is after the decision session)", "decimal", "1 session", src),
+            Spec("signed_abn_first_after_tx", "returns", "the same times +1 for a buy, -1 for a sell (the move in the trade's favour)", "decimal", "1 session", src + ", trades.side")]

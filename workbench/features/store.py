@@ -109,14 +109,15 @@ def _truncate(universe, as_of):
         factors=universe.factors.loc[universe.factors.index <= cut])
 
 
-def _price_group_frame(universe, ctx, client, block_size: int) -> pd.DataFrame:
+def _price_group_frame(universe, ctx, client, block_size: int, groups) -> pd.DataFrame:
     from workbench.features.prices import block_features
 
     blocks = price_blocks(universe, ctx, block_size=block_size)
+    groups = tuple(g for g in GROUPS if g in _PRICE_GROUPS & set(groups))
     if client is not None:
-        parts = client.gather(client.map(block_features, blocks, pure=False))
+        parts = client.gather(client.map(block_features, blocks, groups=groups, pure=False))
     else:
-        parts = [block_features(b) for b in blocks]
+        parts = [block_features(b, groups) for b in blocks]
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(index=pd.RangeIndex(len(ctx.trades), name="row"))
@@ -162,7 +163,7 @@ def trade_features(universe, *, as_of=None, groups=None, client=None, block_size
 
         parts.append(time_features(ctx))
     if _PRICE_GROUPS & set(groups):
-        parts.append(_price_group_frame(universe, ctx, client, block_size))
+        parts.append(_price_group_frame(universe, ctx, client, block_size, groups))
     if "network" in groups:
         from workbench.features.network import network_features
 

@@ -66,7 +66,7 @@ def _calendar(dates: pd.Series, suffix: str) -> dict[str, np.ndarray]:
     y_end = d + pd.offsets.YearEnd(0)
     to_holiday = _next_gap(days + 1, holidays, True) + 1
     out = {
-        "day_of_week": num(d.dt.dayofweek), "month": num(d.dt.month),
+        "day_of_week": num(d.dt.day_of_week), "month": num(d.dt.month),
         "quarter": num(d.dt.quarter), "day_of_month": num(d.dt.day),
         "week_of_year": num(d.dt.isocalendar().week.astype(float)),
         "days_to_election": _next_gap(days, elections, True),
