@@ -47,6 +47,8 @@ class TrainingConfig:
     lr: float = 3e-3
     dropout: float = 0.1
     flat_band: float = 0.005
+    start: str | None = None          # first decision date kept (inputs may reach back)
+    end: str | None = None            # last decision date kept
 
 
 def smoke_config(**overrides) -> TrainingConfig:
@@ -184,7 +186,8 @@ def train_forecast(universe, *, model: str = "lstm", seed: int = 0, trials: int 
     act = activity_features(universe, tickers, None)
     max_window = max([cfg.window, *SEARCH_SPACE["window"][1]]) if trials else cfg.window
     data = build_dataset(universe.prices, horizon=cfg.horizon, window=max_window,
-                         tickers=tickers, activity=act, flat_band=cfg.flat_band)
+                         tickers=tickers, activity=act, flat_band=cfg.flat_band,
+                         start=cfg.start, end=cfg.end)
     folds = PurgedWalkForward(cfg.n_splits, purge=cfg.horizon, test_fraction=cfg.test_fraction)
     params = {"hidden": cfg.hidden, "layers": cfg.layers, "heads": cfg.heads, "lr": cfg.lr,
               "dropout": cfg.dropout, "max_epochs": cfg.max_epochs, "patience": cfg.patience,
