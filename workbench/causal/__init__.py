@@ -5,7 +5,8 @@
   :mod:`~workbench.causal.placebo`: its placebo test at fake event dates.
 - :mod:`~workbench.causal.synth`: :func:`synthetic_control` with in-space placebos (batched).
 - :mod:`~workbench.causal.did`: two-way fixed-effects DiD and the event study of leads and lags
-  (one common event date; staggered adoption is not handled).
+  (one common event date); :mod:`~workbench.causal.staggered`: Callaway-Sant'Anna for
+  staggered adoption (``differences``).
 - :mod:`~workbench.causal.effect`: :func:`estimate_effect`, DoWhy identify -> estimate ->
   refute; :mod:`~workbench.causal.committee`: the committee-relevance question on trades.
 - :mod:`~workbench.causal.series`: activity panels and control series; the COVID-19 briefing.
@@ -26,6 +27,8 @@ _EXPORTS = {
     "DiDResult": "workbench.causal.did",
     "difference_in_differences": "workbench.causal.did",
     "panel_from_wide": "workbench.causal.did",
+    "StaggeredResult": "workbench.causal.staggered",
+    "staggered_did": "workbench.causal.staggered",
     "EffectResult": "workbench.causal.effect",
     "estimate_effect": "workbench.causal.effect",
     "committee_frame": "workbench.causal.committee",

@@ -8,12 +8,12 @@ and lags ``k >= 0``, which shows the pre-trends the DiD assumes away. Standard e
 clustered by unit. Fitting uses ``linearmodels.PanelOLS`` (entity and time effects, clustered
 covariance).
 
-Staggered adoption (units treated at different dates) is **not handled**: with
+Staggered adoption (units treated at different dates) is not for this function: with
 heterogeneous effects over time two-way fixed effects then compare late-treated units with
 already-treated ones and can even flip sign (Goodman-Bacon 2021, doi:10.1016/j.jeconom.2021.03.014;
-Callaway & Sant'Anna 2021, doi:10.1016/j.jeconom.2020.12.001; Sun & Abraham 2021,
-doi:10.1016/j.jeconom.2020.09.006). Every question here has one event date for all treated
-units; the function has no argument for unit-specific dates so that it cannot be misused.
+Sun & Abraham 2021, doi:10.1016/j.jeconom.2020.09.006). It has no argument for unit-specific
+dates so that it cannot be misused; use :func:`workbench.causal.staggered.staggered_did`
+(Callaway & Sant'Anna 2021, doi:10.1016/j.jeconom.2020.12.001) for those.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from scipy import stats
 
 __all__ = ["DiDResult", "difference_in_differences", "panel_from_wide"]
 
-STAGGERED_NOTE = ("one common event date for all treated units; staggered adoption "
-                  "(Callaway-Sant'Anna, Sun-Abraham) is not handled")
+STAGGERED_NOTE = ("one common event date for all treated units (for staggered adoption "
+                  "use staggered_did, Callaway-Sant'Anna)")
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,8 @@ def causal_findings(study, alpha: float = 0.05) -> list[Finding]:
             f"[{e['low']:+.2f}, {e['high']:+.2f}], p = {_p(e['p_value'])}",
             verdict_from_p(e["p_value"], alpha),
             f"Two-way fixed effects, errors clustered by politician; pre-trend test "
-            f"p = {_p(pt['p_value'])} ({int(pt['df'])} leads). {study.did.note}."))
+            f"p = {_p(pt['p_value'])} ({int(pt['df'])} leads). "
+            f"{study.did.note[:1].upper()}{study.did.note[1:]}."))
     if study.price is not None:
         s = study.price.stats
         out.append(Finding(

@@ -72,9 +72,8 @@ class CausalStudy:
         return self.to_frame()
 
     def group_frame(self) -> pd.DataFrame:
-        """The treated politicians and how the group was defined."""
-        return pd.DataFrame({"politician": list(self.group) or ["(none found)"],
-                             "definition": self.group_note})
+        """The treated politicians (``group_note`` says how the group was defined)."""
+        return pd.DataFrame({"politician": list(self.group) or ["(none found in the trades)"]})
 
     def refutations_frame(self) -> pd.DataFrame:
         """The committee estimate and its refuters side by side, with and without trader
