@@ -97,3 +97,15 @@ def test_compare_allocations_equal_weight_path(small_universe):
     assert c.metrics.loc["equal", "total_cost"] > 0
     assert c.n_trials == 4 and c.metrics["dsr"].between(0, 1).all()
     assert len(c.findings()) == 3
+
+
+def test_allocation_figures(small_universe):
+    from workbench.plotting.portfolio import allocation_table, plot_allocation_equity
+
+    u = small_universe
+    c = compare_allocations(u.trades, u.prices, u.factors, top_n=4, lookback=63,
+                            agent=PolicyGradientAllocator(hold=21, steps=5))
+    fig = plot_allocation_equity(c)
+    assert len(fig.data) == 4 and fig.data[0].y[0] == pytest.approx(1.0)
+    t = allocation_table(c)
+    assert list(t["method"])[:1] == ["equal weight"] and t["p vs equal"].iloc[0] == ""
