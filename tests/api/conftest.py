@@ -1,0 +1,189 @@
+"""Fixtures of the service tests: a small universe, a real MLflow registry, real servers.
+
+- ``api_universe``: synthetic, 2020 only, 60 tickers (seconds to generate).
+- ``registry``: a SQLite MLflow registry in a temp dir holding one forecaster trained by the
+  real pipeline (``train_forecast``, one epoch, four tickers) and promoted to ``champion``.
+- ``live``: the app under a real uvicorn server on 127.0.0.1 (a free port, in a thread), with
+  an API-key database and one key; ``live.get(...)`` speaks HTTP over loopback with httpx.
+- ``redis_url``: a real ``redis-server`` on a free loopback port in a temp dir (Debian's
+  package; ``scripts/ensure-redis.sh`` installs it). Absent binary: the Redis tests fail
+  under ``WORKBENCH_REQUIRE_SHARED=1`` (CI) and are skipped with the reason otherwise.
+
+All the service tests run in one xdist group, so each fixture is built once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+SMALL = {"start": "2020-01-02", "n_tickers": 60}
+
+
+@pytest.fixture(scope="session")
+def api_universe(seed):
+    from workbench.data import load_universe
+
+    return load_universe("synthetic", seed=seed, **SMALL)
+
+
+@pytest.fixture(scope="session")
+def registry(api_universe, seed, tmp_path_factory):
+    """MLflow URI of a registry with version 1 of the forecaster as champion."""
+    from workbench.forecast.pipeline import smoke_config, train_forecast
+
+    uri = "sqlite:///" + str(tmp_path_factory.mktemp("mlflow") / "mlflow.db")
+    cfg = smoke_config(max_epochs=1, n_tickers=4, n_splits=2, hidden=4)
+    run = train_forecast(api_universe, seed=seed, config=cfg, mlflow_uri=uri,
+                         source="api-tests")
+    assert run.model_version == 1 and run.promotion.promoted
+    return uri
+
+
+class ServerThread:
+    """uvicorn serving ``app`` on a socket bound to 127.0.0.1:0, in a daemon thread."""
+
+    def __init__(self, app):
+        import uvicorn
+
+        self.app = app
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run,
+                                       kwargs={"sockets": [self.sock]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 300.0) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("uvicorn stopped during start-up")
+            if time.monotonic() > deadline:
+                raise TimeoutError("uvicorn did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+        self.sock.close()
+
+
+@dataclass
+class Live:
+    """A running service and a key for it."""
+
+    server: ServerThread
+    key: str
+    key_id: str
+    keys_db: Path
+    client: httpx.Client
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def app(self):
+        return self.server.app
+
+    def get(self, path: str, key: str | None = "default", **kw) -> httpx.Response:
+        headers = dict(kw.pop("headers", {}) or {})
+        if key is not None:
+            headers["X-API-Key"] = self.key if key == "default" else key
+        return self.client.get(path, headers=headers, **kw)
+
+    def post(self, path: str, key: str | None = "default", **kw) -> httpx.Response:
+        headers = dict(kw.pop("headers", {}) or {})
+        if key is not None:
+            headers["X-API-Key"] = self.key if key == "default" else key
+        return self.client.post(path, headers=headers, **kw)
+
+    def new_key(self, name: str = "test") -> tuple[str, str]:
+        return self.app.state.keys.create(name)
+
+
+def start_live(settings, universe, tmp: Path) -> Live:
+    from workbench.api import KeyStore, create_app
+
+    keys_db = settings.keys_path()
+    store = KeyStore(keys_db)
+    key_id, key = store.create("tests")
+    store.close()
+    server = ServerThread(create_app(settings, universe=universe)).start()
+    client = httpx.Client(base_url=server.url, timeout=120.0)
+    return Live(server, key, key_id, keys_db, client)
+
+
+@pytest.fixture(scope="session")
+def live(api_universe, registry, tmp_path_factory):
+    """The service on the small universe with the registry's champion (in-process cache)."""
+    from workbench.api import ApiSettings
+
+    tmp = tmp_path_factory.mktemp("live")
+    settings = ApiSettings(source="synthetic", keys_db=tmp / "keys.sqlite", mlflow_uri=registry,
+                           rate=1000, burst=1000, redis_url=None)
+    lv = start_live(settings, api_universe, tmp)
+    yield lv
+    lv.client.close()
+    lv.server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """URL of a redis-server started for the session (see module notes for absence)."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        msg = "redis-server not installed (run scripts/ensure-redis.sh)"
+        if os.environ.get("WORKBENCH_REQUIRE_SHARED") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    import redis
+
+    d = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(d), "--protected-mode", "yes"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    client.close()
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -1,0 +1,94 @@
+"""``GET /predictions/{ticker}``: the ensemble's prediction for a ticker, cached.
+
+The decision session is the last NYSE session of the price history on or before ``as_of``
+(default: the last one); the predictor sees data up to its close only. Answers are cached by
+(epoch, model version, ticker, horizon, decision session); ``X-Cache: hit|miss`` says which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from workbench.api.cache import prediction_key
+from workbench.api.deps import error_responses, get_cache, get_state, require_key
+from workbench.api.predictors import NoPriceHistory
+from workbench.api.schemas import TICKER_PATTERN, Horizon, PredictionResponse, json_safe
+
+__all__ = ["router", "build_prediction"]
+
+router = APIRouter(tags=["predictions"])
+
+EARLIEST = dt.date(1970, 1, 2)      # the NYSE calendar the project uses starts here
+
+
+def _direction(p: dict) -> str:
+    probs = {"up": p["prob_up"], "flat": p["prob_flat"], "down": p["prob_down"]}
+    return max(probs, key=probs.get)
+
+
+def build_prediction(state, ticker: str, horizon: Horizon, pos: int,
+                     requested: dt.date | None) -> bytes:
+    """Run the predictor and serialize the validated answer (what the cache stores)."""
+    raw = json_safe(state.predictor.predict(ticker, horizon.sessions, pos))
+    body = {
+        "ticker": ticker, "as_of": state.sessions[pos].date(), "requested_as_of": requested,
+        "horizon": horizon, "horizon_sessions": horizon.sessions,
+        "prediction": {k: raw[k] for k in ("expected_return", "volatility", "prob_up",
+                                           "prob_flat", "prob_down")}
+        | {"direction": _direction(raw)},
+        "confidence": raw["confidence"], "attribution": raw.get("attribution") or {},
+        "members": raw.get("members") or [], "insights": raw.get("insights") or [],
+        **{k: raw.get(k) for k in ("similar_patterns", "current_regime", "factors",
+                                   "anomaly_score", "politician_activity", "gamma_exposure")},
+        "predictor": state.predictor.name, "model": state.model.describe(),
+    }
+    return PredictionResponse.model_validate(body).model_dump_json().encode()
+
+
+@router.get("/predictions/{ticker}", response_model=PredictionResponse,
+            responses=error_responses(401, 403, 404, 414, 422, 429),
+            summary="Prediction, confidence and context for one ticker")
+async def get_prediction(
+        ticker: Annotated[str, Path(pattern=TICKER_PATTERN, max_length=12,
+                                    description="Ticker symbol, e.g. AAPL or BRK.B")],
+        horizon: Annotated[Horizon, Query(description="Horizon in sessions")] = Horizon.d7,
+        as_of: Annotated[dt.date | None, Query(
+            description="Decision date (YYYY-MM-DD); default the last session")] = None,
+        key_id: str = Depends(require_key), state=Depends(get_state),
+        cache=Depends(get_cache)) -> Response:
+    from workbench.data.sources.price_formats import normalize_ticker
+
+    t = normalize_ticker(ticker)
+    if t not in state.tickers:
+        raise HTTPException(404, "unknown ticker")
+    if t not in state.priced:
+        raise HTTPException(404, "no price history for this ticker")
+    if as_of is not None and as_of < EARLIEST:
+        raise _field_error("as_of", "before 1970-01-02")
+    pos = state.decision_pos(as_of)
+    if pos < 0:
+        first = state.sessions[0].date().isoformat()
+        raise _field_error("as_of", f"before the first session of the price history ({first})")
+    key = prediction_key(state.epoch, state.model.label, t, horizon.sessions,
+                         state.sessions[pos])
+    body = cache.get(key)
+    if body is not None:
+        return Response(body, media_type="application/json", headers={"X-Cache": "hit"})
+    try:
+        body = await run_in_threadpool(build_prediction, state, t, horizon, pos, as_of)
+    except NoPriceHistory:
+        raise _field_error("as_of", f"no price history for {t} up to this date") from None
+    cache.set(key, body)
+    return Response(body, media_type="application/json", headers={"X-Cache": "miss"})
+
+
+def _field_error(field: str, message: str):
+    """A 422 in the shape of validation errors (raised by the router, not by pydantic)."""
+    from fastapi.exceptions import RequestValidationError
+
+    return RequestValidationError([{"loc": ("query", field), "msg": message,
+                                    "type": "value_error"}])
