@@ -16,7 +16,7 @@ from workbench.exceptions import WorkbenchError
 __all__ = ["main", "build_parser"]
 
 COMMAND_GROUPS = ("workbench.data_cli", "workbench.reports.commands",
-                  "workbench.forecast.commands")
+                  "workbench.forecast.commands", "workbench.api.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
