@@ -79,6 +79,13 @@ def causal_findings(study, alpha: float = 0.05) -> list[Finding]:
             verdict_from_p(s["p_value"], alpha),
             f"Causal impact, weekly counts by transaction date, controls: other politicians' "
             f"trades; p = {_p(s['p_value'])}. Group: {study.group_note}"))
+    late = [f"{p} (first trade {d:%Y-%m-%d})" for p, d in study.first_trade.items()
+            if d > study.event_date - pd.Timedelta(weeks=52)]
+    if late:
+        out.append(Finding(
+            f"Little baseline: {', '.join(late)} started trading less than a year before the "
+            f"event, so the group's pre-period mostly reflects the other members",
+            "info", "The counterfactual and the DiD pre-trends lean on who traded before."))
     if study.placebo is not None:
         ps = study.placebo.stats
         out.append(Finding(

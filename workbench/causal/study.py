@@ -44,6 +44,10 @@ class CausalStudy:
         Committee relevance with and without trader fixed effects.
     skipped : dict
         Question -> reason it was not run.
+    first_trade : dict
+        Treated politician -> first transaction date, for members whose trades start more than
+        26 weeks after the data's first trade (e.g. newly seated: little baseline of their
+        own).
     """
 
     event_date: pd.Timestamp
@@ -61,6 +65,7 @@ class CausalStudy:
     effect: object = None
     effect_naive: object = None
     skipped: dict = field(default_factory=dict)
+    first_trade: dict = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per method: the estimate, its interval and p-value (units in ``unit``)."""
@@ -241,5 +246,11 @@ def run_causal_study(universe, *, event_date: str = "", series: str = "sells", t
                                                    random_state=random_state)
         except ValueError as exc:
             out["skipped"]["committee"] = str(exc)
+    t = universe.trades
+    first = t[t["politician"].isin(group)].groupby("politician")["transaction_date"].min()
+    # Only members whose trades start well after the data does (e.g. newly seated) count.
+    start = t["transaction_date"].min() + pd.Timedelta(weeks=26)
     return CausalStudy(event_date=date, group=group, group_note=note, series=series,
-                       ticker=ticker, post_weeks=post_weeks, **out)
+                       ticker=ticker, post_weeks=post_weeks,
+                       first_trade={k: pd.Timestamp(v) for k, v in first.items() if v > start},
+                       **out)
