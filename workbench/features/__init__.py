@@ -22,6 +22,10 @@ _EXPORTS = {
     "FeatureSet": "workbench.features.store",
     "GROUPS": "workbench.features.store",
     "feature_catalog": "workbench.features.store",
+    "feature_importance": "workbench.features.importance",
+    "ImportanceResult": "workbench.features.importance",
+    "committee_return_test": "workbench.features.committee_stats",
+    "CommitteeTest": "workbench.features.committee_stats",
 }
 
 __all__ = sorted(_EXPORTS)
