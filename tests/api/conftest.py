@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
+from api_service import free_port, start_live
 
 SMALL = {"start": "2020-01-02", "n_tickers": 60}
 
@@ -49,89 +46,6 @@ def registry(api_universe, seed, tmp_path_factory):
     return uri
 
 
-class ServerThread:
-    """uvicorn serving ``app`` on a socket bound to 127.0.0.1:0, in a daemon thread."""
-
-    def __init__(self, app):
-        import uvicorn
-
-        self.app = app
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run,
-                                       kwargs={"sockets": [self.sock]}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 300.0) -> ServerThread:
-        self.thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if not self.thread.is_alive():
-                raise RuntimeError("uvicorn stopped during start-up")
-            if time.monotonic() > deadline:
-                raise TimeoutError("uvicorn did not start")
-            time.sleep(0.05)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(30)
-        self.sock.close()
-
-
-@dataclass
-class Live:
-    """A running service and a key for it."""
-
-    server: ServerThread
-    key: str
-    key_id: str
-    keys_db: Path
-    client: httpx.Client
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    @property
-    def app(self):
-        return self.server.app
-
-    def get(self, path: str, key: str | None = "default", **kw) -> httpx.Response:
-        headers = dict(kw.pop("headers", {}) or {})
-        if key is not None:
-            headers["X-API-Key"] = self.key if key == "default" else key
-        return self.client.get(path, headers=headers, **kw)
-
-    def post(self, path: str, key: str | None = "default", **kw) -> httpx.Response:
-        headers = dict(kw.pop("headers", {}) or {})
-        if key is not None:
-            headers["X-API-Key"] = self.key if key == "default" else key
-        return self.client.post(path, headers=headers, **kw)
-
-    def new_key(self, name: str = "test") -> tuple[str, str]:
-        return self.app.state.keys.create(name)
-
-
-def start_live(settings, universe, tmp: Path) -> Live:
-    from workbench.api import KeyStore, create_app
-
-    keys_db = settings.keys_path()
-    store = KeyStore(keys_db)
-    key_id, key = store.create("tests")
-    store.close()
-    server = ServerThread(create_app(settings, universe=universe)).start()
-    client = httpx.Client(base_url=server.url, timeout=120.0)
-    return Live(server, key, key_id, keys_db, client)
-
-
 @pytest.fixture(scope="session")
 def live(api_universe, registry, tmp_path_factory):
     """The service on the small universe with the registry's champion (in-process cache)."""
@@ -146,10 +60,21 @@ def live(api_universe, registry, tmp_path_factory):
     lv.server.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="session")
+def api_store(api_universe, tmp_path_factory) -> Path:
+    """The small universe written to a DuckDB store, trades disclosed up to 2020-11-30 only
+    (later ones are ingested by the invalidation test)."""
+    import dataclasses
+
+    import pandas as pd
+
+    from workbench.data.store import write_universe
+
+    t = api_universe.trades
+    early = t[pd.to_datetime(t["disclosure_date"]) <= "2020-11-30"].reset_index(drop=True)
+    path = tmp_path_factory.mktemp("store") / "workbench.duckdb"
+    write_universe(dataclasses.replace(api_universe, trades=early), path)
+    return path
 
 
 @pytest.fixture(scope="session")
