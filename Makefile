@@ -25,8 +25,8 @@ test: install ## run the whole suite (installs chromium for the browser test if 
 test-fast: install ## the suite without notebook execution and browser tests
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not notebooks"
 
-reports: install ## build every report on the embedded synthetic default into reports/
-	$(BIN)/workbench reports build
+reports: install ## build every report (and the top-20 politician profiles) on the synthetic default into reports/
+	$(BIN)/workbench reports build --politicians top:20
 
 lint: install ## ruff over the package, tests and benchmarks
 	$(BIN)/ruff check workbench tests benchmarks

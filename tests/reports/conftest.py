@@ -10,12 +10,14 @@ from report_helpers import NOTEBOOKS, PAYLOAD
 @pytest.fixture(scope="session")
 def smoke_build(tmp_path_factory, seed):
     """Every notebook in notebooks/ built once with smoke=True at the session seed, on a Dask
-    LocalCluster of 2 workers (what ``make reports`` does on this machine); test_dask compares
-    it with a serial build."""
+    LocalCluster of 2 workers (what ``make reports`` does on this machine), with the profiles
+    of the 3 most active members (``--politicians top:3``: they replace the profile notebook's
+    default run); test_dask compares it with a serial build."""
     from workbench.reports.runner import build_reports
 
     out = tmp_path_factory.mktemp("smoke_reports")
-    return build_reports(NOTEBOOKS, out, parameters={"smoke": True, "seed": seed}, workers=2)
+    return build_reports(NOTEBOOKS, out, parameters={"smoke": True, "seed": seed}, workers=2,
+                         politicians="top:3")
 
 
 @pytest.fixture(scope="session")

@@ -120,7 +120,7 @@ def test_reports_render_offline(chromium, smoke_build, tmp_path):
     out = smoke_build.out_dir
     total = 0
     for outcome in smoke_build.outcomes:
-        dom, console, requests = open_page(chromium, out / f"{outcome.name}.html", tmp_path)
+        dom, console, requests = open_page(chromium, out / outcome.html_path, tmp_path)
         check_page(dom, console, requests, outcome.name)
         total += dom.count("js-plotly-plot")
     assert total >= 10  # the overview alone draws ten figures
