@@ -12,7 +12,7 @@ from workbench.features import trade_features
 def test_dask_client_gives_identical_features(small_universe):
     from dask.distributed import Client, LocalCluster
 
-    groups = ("returns", "liquidity", "technical", "exposures", "network")
+    groups = ("technical", "exposures", "network")
     serial = trade_features(small_universe, groups=groups, block_size=20)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
