@@ -58,3 +58,24 @@ def test_recovery_over_ten_seeds():
     assert (covered.sum() >= 8).all(), covered.sum()
     assert table["impact_selling_significant"].sum() >= 8
     assert table["impact_price_significant"].sum() >= 8
+
+
+@pytest.mark.sweep
+def test_placebo_false_positive_rate_over_seeds():
+    """Weekly selling model at 40 placebo dates of the 2012-2019 history, five seeds."""
+    from workbench.causal.placebo import placebo_test
+
+    flagged, total = 0, 0
+    for seed in range(1, 6):
+        u = load_universe("synthetic", seed=seed)
+        it = u.truth.events.set_index("kind").loc["intensity"]
+        y, X = activity_inputs(u.trades, it["group"].split(","), freq="week",
+                               sessions=u.sessions())
+        res = placebo_test(y, X, it["date"], n_placebo=40, post=12, n_sims=500)
+        flagged += int(res.placebos["significant"].sum())
+        total += len(res.placebos)
+        print(seed, int(res.placebos["significant"].sum()), len(res.placebos),
+              res.stats["rank_p_value"])
+    print(f"false positives {flagged}/{total} = {flagged / total:.3f}")
+    # alpha = 0.05: 200 placebo dates (correlated within a seed); allow up to 2x alpha.
+    assert flagged / total <= 0.10

@@ -13,8 +13,9 @@ the predictive distribution (``simulate(anchor="end")``) for pointwise and cumul
 intervals and the posterior tail probability. Differences from the R package: variances are
 point estimates (MLE) rather than integrated over, and there is no spike-and-slab selection of
 controls (pass few, relevant controls). Maintained Python ports were checked: ``tfcausalimpact``
-needs TensorFlow, ``causalimpact`` 0.2.x needs PyMC/PyTensor and ``pycausalimpact`` has been
-unmaintained since 2020, so the project uses statsmodels directly.
+needs TensorFlow, ``causalimpact`` 0.2.x needs PyMC/PyTensor and ``pycausalimpact`` (0.1.1,
+2020) is unmaintained and fails on pandas 3 (``DataFrame.applymap``), so the project uses
+statsmodels directly; parity with a port could therefore not be checked.
 
 Series are standardized on the pre-period before fitting and results are reported in the
 units of ``y``. Both ``y`` and ``X`` share one index (sessions, weeks, ...); periods are
