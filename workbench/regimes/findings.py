@@ -66,7 +66,7 @@ def regime_recovery(result, truth) -> list[dict]:
     if both.empty:
         return []
     acc = float((both["planted"] == both["found"]).mean())
-    per = both.groupby("planted")["found"].agg(lambda x: (x == x.name).mean())
+    per = (both["planted"] == both["found"]).groupby(both["planted"]).mean()
     stats = truth.regime_stats.set_index("name")
     rows = [{"detector": "market regimes (HMM labels per session)",
              "planted": f"{len(stats)} regimes: " + ", ".join(
