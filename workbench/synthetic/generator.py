@@ -137,16 +137,21 @@ def generate_universe(seed: int, **overrides) -> Universe:
     picks = rng_plant.choice(ordinary, size=n_anom, replace=False)
     kinds = np.array(["amount", "lag", "timing"])[np.arange(n_anom) % 3]
     for r, kind in zip(picks, kinds, strict=True):
+        # anomaly_magnitude m scales each kind from an ordinary value (m = 0: the smallest
+        # bracket, the median 20-day lag, no jump) to today's (m = 1, unchanged draws)
+        m = params.anomaly_magnitude
         if kind == "amount":
-            bracket[r] = rng_plant.integers(7, 9)
+            b = rng_plant.integers(7, 9)
+            bracket[r] = b if m == 1.0 else min(int(round(m * b)), len(AMOUNT_BRACKETS) - 1)
         elif kind == "lag":
-            lag[r] = int(rng_plant.integers(200, 401))
+            x = int(rng_plant.integers(200, 401))
+            lag[r] = x if m == 1.0 else max(1, int(round(20 + m * (x - 20))))
         else:
             ev.at[r, "side"] = "buy"
             ev.at[r, "partial"] = False
             j, t = col[ev.at[r, "ticker"]], int(ev.at[r, "session"])
             if t + 1 < n:
-                returns[t + 1, j] += 0.15
+                returns[t + 1, j] += 0.15 * m
                 busy[t + 1, j] = True
     anomalies = pd.DataFrame({"trade_id": ev.loc[picks, "trade_id"].to_numpy(), "kind": kinds})
 

@@ -66,6 +66,9 @@ class SynthParams:
     informed_horizon: int = 21            # sessions over which that return accrues
     # Anomalies, options, DTW motifs.
     anomaly_rate: float = 0.01
+    # Size of the planted anomalies: 1 today's (brackets $5M+, 200-400 day lags, +15% next
+    # session); 0 makes them ordinary (smallest bracket, 20-day lag, no jump).
+    anomaly_magnitude: float = 1.0
     n_option_tickers: int = 12
     n_squeezes: int = 12
     n_motif_plants: int = 8
