@@ -20,7 +20,8 @@ def test_analog_figures(seed):
     fig = plot_analogs(res)
     assert isinstance(fig, go.Figure)
     names = [t.name for t in fig.data]
-    assert "query" in names and "weighted mean" in names
+    # the query trace is named after its ticker since issue 14 ("query A")
+    assert "query A" in names and "weighted mean" in names
     assert sum(str(n).startswith("#") for n in names) == len(res.matches)
     mean = next(t for t in fig.data if t.name == "weighted mean")
     f30 = res.forecast.set_index("horizon").loc[30, "mean"]
