@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Parallel test workers (pytest-xdist); CI machines have 2 cores.
 TEST_WORKERS ?= 2
 
-.PHONY: help install test test-fast reports lint bench clean
+.PHONY: help install test test-fast reports lab lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,13 @@ test-fast: install ## the suite without notebook execution and browser tests
 
 reports: install ## build every report (and the top-20 politician profiles) on the synthetic default into reports/
 	$(BIN)/workbench reports build --politicians top:20
+
+# JupyterLab with the project's Jupyter config (jupyter_config/, added to the user's own):
+# notebooks/ saved without outputs, kernels with CurveZMQ keys. LAB_ARGS adds options.
+lab: install ## JupyterLab on 127.0.0.1 (notebooks/ saved as committed: no outputs)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 lint: install ## ruff over the package, tests and benchmarks
 	$(BIN)/ruff check workbench tests benchmarks

@@ -141,12 +141,39 @@ def explorer_figure(trades: pd.DataFrame, prices: pd.DataFrame | None = None, *,
                              name="adj. close", yaxis="y2", showlegend=len(px) > 0,
                              line={"color": "#555", "width": 1}))
     # An empty price trace still gets an autoranged axis (-1 to 4): hide it with the line.
+    # The right axis ticks on its own ("sync", the default of an overlaying axis, puts them at
+    # the log axis' minor lines: crowded, unround labels); the legend goes below the plot, as
+    # the theme's place right of the plot is where the right axis draws its labels.
     fig.update_layout(title=_title(politician, ticker, len(sel), date),
                       xaxis={"title": f"{date} date", "type": "date"},
-                      yaxis={"title": "amount mid-point ($)", "type": "log"},
+                      yaxis={"title": "amount mid-point ($)", "type": "log", "dtick": "D2"},
                       yaxis2={"title": "adjusted close", "overlaying": "y", "side": "right",
-                              "showgrid": False, "visible": len(px) > 0})
+                              "showgrid": False, "tickmode": "auto", "visible": len(px) > 0},
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2,
+                              "yanchor": "top"})
     return fig
+
+
+class _FigureWidget(go.FigureWidget):
+    """A ``FigureWidget`` whose comm opens with the figure already in its state.
+
+    plotly's widget opens its comm (in ``ipywidgets.Widget.__init__``) with empty
+    ``_widget_data``/``_widget_layout`` and sends the figure just after, as two state updates;
+    the front-end view draws once from the model's state (its handlers for later changes of
+    those two are empty). When JupyterLab drew the view before applying the updates (a loaded
+    machine), the explorer stayed an empty plot with default axes. Opening the comm after the
+    figure is set sends it in the ``comm_open`` message itself.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._hold_comm = True
+        super().__init__(*args, **kwargs)
+        self._hold_comm = False
+        self.open()
+
+    def open(self):
+        if not getattr(self, "_hold_comm", False):
+            super().open()
 
 
 class TradeExplorer:
@@ -198,7 +225,7 @@ class TradeExplorer:
         self.start_select = w.DatePicker(value=None if lo is None else lo.date(),
                                          description="From")
         self.end_select = w.DatePicker(value=None if hi is None else hi.date(), description="To")
-        self.figure = go.FigureWidget(self.static_figure())
+        self.figure = _FigureWidget(self.static_figure())
         for control in self.controls:
             control.observe(self.update, names="value")
         self.widget = w.VBox([w.HBox(list(self.controls)), self.figure])

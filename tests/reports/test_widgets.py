@@ -188,12 +188,16 @@ def test_widget_sends_dates_as_iso_strings(small, universe, monkeypatch):
     ex = TradeExplorer(small, universe.prices)
     ex.widget._repr_mimebundle_()  # displaying opens the comms, with the full state
     fig_id = ex.figure.comm.comm_id
-    assert [kind for cid, kind, _ in log if cid == fig_id][0] == "comm_open"
+    opened = [entry for entry in log if entry[0] == fig_id]
+    assert opened[0][1] == "comm_open"
     want = filter_trades(small)
-    first = sent_x_values(log, fig_id)
+    first = sent_x_values(opened[:1], fig_id)
     assert sorted(v for xs in first for v in xs) == sorted(
         want["_date"].dt.strftime("%Y-%m-%d"))
+    # the figure travels with comm_open: a view drawn before any later update is not empty
+    assert len(opened[0][2]["state"]["_widget_data"]) == 4
     layout = synced_state(log, fig_id)["_widget_layout"]
+    assert opened[0][2]["state"]["_widget_layout"] == layout
     assert layout["xaxis"]["type"] == "date"
     assert layout["yaxis2"]["visible"] is False  # ticker "(all)": no price line, no axis
     n_open = len(log)
