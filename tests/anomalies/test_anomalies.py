@@ -108,3 +108,16 @@ def test_late_filers_against_own_history():
     assert row["unusual"] and row["p_value"] < 1e-6
     assert not out[out["year"] == 2016]["unusual"].any()
     assert np.isclose(row["reference_share"], 1 / 42)
+
+
+def test_figures_and_findings(result, universe):
+    import workbench.plotting.anomalies as pa
+    from workbench.anomalies.findings import anomaly_findings, recovery_rows
+
+    assert len(pa.plot_score_distribution(result).data) == 2
+    bar = pa.plot_shap_bar(result)
+    assert len(bar.data[0].x) == min(10, result.shap_values.shape[1])
+    rows = recovery_rows(result, universe)
+    assert {r["detector"].split(" ")[0] for r in rows} >= {"amount", "lag", "timing"}
+    f = anomaly_findings(result, universe)
+    assert any("Precision at k" in x.headline for x in f)

@@ -254,7 +254,8 @@ def history_features_of(universe, trade, horizon: int = 21) -> dict:
     wins, abns = [], []
     mkt = (universe.factors["Mkt-RF"] + universe.factors["RF"]).reindex(s).fillna(0)
     for _, e in t[t["politician"] == trade["politician"]].iterrows():
-        if e["side"] not in ("buy", "sell") or pd.isna(e["ticker"]):
+        if (e["side"] not in ("buy", "sell") or pd.isna(e["ticker"])
+                or str(e["ticker"]) not in _cached(universe)[1]):
             continue
         edec, _ = decision_sessions(universe, e)
         if edec is None:

@@ -41,7 +41,8 @@ def test_indicators_match_ta(universe):
                    low=low.to_numpy()[:, None], raw_close=close.to_numpy()[:, None],
                    volume=vol.to_numpy()[:, None], sector_ret=np.zeros((n, 1)),
                    market=np.zeros(n), factors=np.zeros((n, 6)), rows=np.array([]),
-                   col=np.array([]), dpos=np.array([]), tpos=np.array([]), amount=np.array([]))
+                   col=np.array([]), dpos=np.array([]), tpos=np.array([]), amount=np.array([]),
+                   side_sign=np.array([]))
     got = {k: v[:, 0] for k, v in technical_panels(b).items()}
     ref = {
         "rsi_14": ta.momentum.RSIIndicator(close, 14).rsi(),

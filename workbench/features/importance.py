@@ -76,7 +76,6 @@ def feature_importance(features, universe, *, horizon: int = 21, test_share: flo
     from sklearn.ensemble import HistGradientBoostingRegressor
     from sklearn.feature_selection import mutual_info_regression
     from sklearn.inspection import permutation_importance
-
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):   # deterministic, and no OpenMP spinning on a busy machine
