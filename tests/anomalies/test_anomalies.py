@@ -121,3 +121,17 @@ def test_figures_and_findings(result, universe):
     assert {r["detector"].split(" ")[0] for r in rows} >= {"amount", "lag", "timing"}
     f = anomaly_findings(result, universe)
     assert any("Precision at k" in x.headline for x in f)
+
+
+def test_walk_forward_fits_on_earlier_disclosures(seed):
+    from workbench.data import load_universe
+    from workbench.features import trade_features
+
+    u = load_universe("synthetic", seed=seed, start="2018-01-02", n_tickers=50)
+    fs = trade_features(u, groups=DETECTOR_GROUPS)
+    r = detect_anomalies(u, features=fs, walk_forward=True, n_explain=5,
+                         detector=AnomalyDetector(n_estimators=20, epochs=10))
+    year = pd.to_datetime(r.table["disclosure_date"]).dt.year
+    last = r.table[year == year.max()]
+    assert (last["fit"] == f"fitted on disclosures before {year.max()}").all()
+    assert r.table["score"].between(0, 1).all()
