@@ -127,7 +127,7 @@ def test_walk_forward_fits_on_earlier_disclosures(seed):
     from workbench.data import load_universe
     from workbench.features import trade_features
 
-    u = load_universe("synthetic", seed=seed, start="2018-01-02", n_tickers=50)
+    u = load_universe("synthetic", seed=seed, start="2018-01-02", n_tickers=60)
     fs = trade_features(u, groups=DETECTOR_GROUPS)
     r = detect_anomalies(u, features=fs, walk_forward=True, n_explain=5,
                          detector=AnomalyDetector(n_estimators=20, epochs=10))
