@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from report_helpers import NOTEBOOKS
-from test_browser import CHROMIUM, chromium  # noqa: F401  (fixture)
+from test_browser import chromium  # noqa: F401  (fixture)
 
 from workbench.config import project_root
 from workbench.lab import strip_notebook
