@@ -105,3 +105,23 @@ def test_alpha_mde_figure():
     assert [t.name for t in fig.data] == ["95% interval", "block bootstrap",
                                           "normal approximation"]
     assert fig.layout.shapes[-1].x0 == pytest.approx(100 * res.mde)
+
+
+def test_every_registered_detector_is_well_formed():
+    """Names, dials, nulls among the study sizes, and a run function pickled by reference."""
+    import pickle
+
+    from workbench.synthetic.truth import SynthParams
+    from workbench.validation import detector_names, get_detector
+
+    names = detector_names()
+    assert {"informed_politician", "informed_calendar", "cycles_weekly", "regimes",
+            "change_points", "communities", "leaders", "squeezes", "motifs", "anomalies",
+            "event_sells", "volatility_forecast"} <= set(names)
+    for name in names:
+        d = get_detector(name)
+        assert d.param in SynthParams.__dataclass_fields__
+        assert d.null in d.sizes and d.null in d.smoke_sizes, name
+        default = getattr(SynthParams(), d.param)
+        assert min(d.sizes) <= default <= max(d.sizes) or d.param == "event_sell_factor", name
+        assert pickle.loads(pickle.dumps(d)).name == name

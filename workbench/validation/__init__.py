@@ -10,7 +10,10 @@
   alpha into block-bootstrapped factor-model residuals.
 """
 
-from workbench.validation import adapters  # noqa: F401  (importing it registers the built-ins)
+from workbench.validation import (
+    adapters,  # noqa: F401  (importing it registers the built-ins)
+    adapters_ml,  # noqa: F401  (anomalies, causal, forecast)
+)
 from workbench.validation.detectors import (
     DETECTORS,
     Detector,

@@ -14,7 +14,6 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from types import MappingProxyType
 
 __all__ = ["Outcome", "Detector", "register_detector", "get_detector", "detector_names",
            "DETECTORS"]
@@ -112,7 +111,7 @@ class Detector:
     level: float = 0.05
     sizes: tuple = ()
     smoke_sizes: tuple = ()
-    base: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    base: Mapping = field(default_factory=dict)
     market_only: bool = False
     display_scale: float = 1.0
     unit: str = ""
@@ -126,7 +125,7 @@ class Detector:
             raise ValueError(f"detector name {self.name!r}: lower-case letters, digits, _")
         if self.param not in SynthParams.__dataclass_fields__:
             raise ValueError(f"{self.name}: {self.param!r} is not a SynthParams field")
-        object.__setattr__(self, "base", MappingProxyType(dict(self.base)))
+        object.__setattr__(self, "base", dict(self.base))  # a copy (plain dict: picklable)
 
     def overrides(self, size: float) -> dict:
         """``SynthParams`` overrides of one point of the curve (base plus the dial)."""

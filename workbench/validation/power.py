@@ -110,9 +110,9 @@ class PowerResult:
         The dial (``SynthParams`` field).
     curve : DataFrame
         One row per dial value, from the null outwards: ``size, display_size, seeds, trials,
-        detected, power, ci_low, ci_high`` (exact binomial), ``mean_score`` (and ``closed_form_power`` for detectors
-        that are t-tests: mean over seeds of the noncentral-t power at each seed's
-        expected / se).
+        detected, power, ci_low, ci_high`` (exact binomial), ``mean_score``, and for
+        detectors that are t-tests ``closed_form_power``: the mean over seeds of the
+        noncentral-t power at each seed's expected / se.
     runs : DataFrame
         One row per (size, seed): the :class:`Outcome` fields.
     target : float

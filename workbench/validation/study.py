@@ -87,8 +87,13 @@ class PowerStudy:
         rows = []
         for c in self.curves:
             s = c.summary()
-            rows.append({"detector": s["label"], "dial": s["param"],
-                         "MDE (80% power)": f"{s['direction']} {format_size(s['mde'], s['unit'])}",
+            if math.isnan(s["mde"]):
+                top = c.curve.iloc[-1]
+                mde = (f"not reached ({top['power']:.0%} at "
+                       f"{format_size(top['display_size'], s['unit'])})")
+            else:
+                mde = f"{s['direction']} {format_size(s['mde'], s['unit'])}"
+            rows.append({"detector": s["label"], "dial": s["param"], "MDE (80% power)": mde,
                          "interval": f"{format_size(s['mde_low'], s['unit'])} to "
                                      f"{format_size(s['mde_high'], s['unit'])}",
                          "unit": s["unit"], "seeds": s["seeds"], "monotone": s["monotone"],
