@@ -21,8 +21,8 @@ from workbench.reports.findings import FINDINGS_MIME
 from workbench.reports.notebook import PROVENANCE_MIME
 from workbench.reports.tables import DOWNLOAD_DIR, TABLE_MIME, check_table_name
 
-__all__ = ["extract_provenance", "extract_findings", "extract_tables", "notebook_description",
-           "write_downloads", "download_paths"]
+__all__ = ["extract_provenance", "extract_findings", "findings_title", "extract_tables",
+           "notebook_description", "write_downloads", "download_paths"]
 
 
 def _outputs(nb: nbformat.NotebookNode):
@@ -49,6 +49,14 @@ def extract_findings(nb: nbformat.NotebookNode) -> list[dict]:
             return [{"headline": str(f.get("headline", "")), "verdict": str(f.get("verdict", "")),
                      "detail": str(f.get("detail", ""))} for f in rec.get("findings", [])]
     return []
+
+
+def findings_title(nb: nbformat.NotebookNode) -> str:
+    """Title of the first findings block (``"Findings: <member>"`` on a profile), or ``""``."""
+    for data in _outputs(nb):
+        if FINDINGS_MIME in data:
+            return str(data[FINDINGS_MIME].get("title", ""))
+    return ""
 
 
 def extract_tables(nb: nbformat.NotebookNode) -> dict[str, pd.DataFrame]:

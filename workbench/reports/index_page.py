@@ -64,13 +64,16 @@ def _downloads(r: Mapping) -> str:
     return " ".join(f'<a href="{_e(f)}">{_e(Path(f).stem)}</a>' for f in files)
 
 
-def _link(r: Mapping, out_dir: Path) -> str:
+def _link(r: Mapping, out_dir: Path, profile: bool = False) -> str:
     default = (f"politicians/{r['name']}.html" if r.get("kind") == "profile"
                else f"{r['name']}.html")
     target = str(r.get("html") or default)
     if not (out_dir / target).exists():
-        return _e(r.get("title") or r["name"])
-    label = _e(r.get("title") or r["name"])
+        return _e(r["name"])
+    title = str(r.get("title") or r["name"])
+    if profile:  # "Politician profile: Name (ID)" -> "Name (ID)"
+        title = title.split(": ", 1)[-1]
+    label = _e(title)
     stale = "" if r.get("status") == "ok" else " (previous report)"
     return f'<a href="{_e(target)}">{label}</a>{stale}'
 
@@ -116,7 +119,7 @@ def write_index(out_dir: str | Path, rows: Iterable[Mapping], *, commit: str = "
     prof = ""
     if profiles:
         items = "".join(
-            f"<tr><td>{_link(r, out_dir)}<br><small>{_e(r['name'])}</small></td>"
+            f"<tr><td>{_link(r, out_dir, profile=True)}<br><small>{_e(r['name'])}</small></td>"
             f"<td>{_headline(r)}</td><td class=\"wb-status-{_e(r.get('status', ''))}\">"
             f"{_e(r.get('status', ''))}</td><td>{_downloads(r)}</td></tr>" for r in profiles)
         prof = ('<h2 id="politician-profiles">Politician profiles</h2><div class="wb-scroll">'

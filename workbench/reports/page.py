@@ -13,6 +13,7 @@ from workbench.reports.extract import (
     download_paths,
     extract_findings,
     extract_tables,
+    findings_title,
     notebook_description,
 )
 from workbench.reports.findings import synthetic_banner_text
@@ -40,9 +41,14 @@ def build_page(executed: nbformat.NotebookNode, job: ReportJob, *, effective: di
     banner = synthetic_banner_text(seed) if synthetic and not _has_banner(executed) else ""
     if job.kind == "profile":
         key, prefix = f"politicians/{job.name}", "../"
+        # the member's name, from the findings block the profile displayed
+        member = findings_title(executed).removeprefix("Findings:").strip()
+        title = f"{title}: {member}" if member else title
+        shown = title if member else f"{title} ({job.name})"
     else:
         key, prefix = job.name, ""
-    header = header_html(title=f"{title} ({job.name})", parameters=effective,
+        shown = f"{title} ({job.name})"
+    header = header_html(title=shown, parameters=effective,
                          provenance=provenance, versions=package_versions(), commit=job.commit,
                          started=started, duration_s=duration_s, banner=banner)
     html = render_html(executed, title=title, header=header, plotlyjs=job.plotlyjs,
