@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -33,17 +34,24 @@ from workbench.validation.study import power_study  # noqa: E402
 
 
 def run(mode: str, seeds: int, detectors, cache, workers: int):
-    t0 = time.perf_counter()
+    """The study, its wall time and its CPU time (this process plus the Dask workers')."""
+    load = os.getloadavg()[0]
     if mode == "serial":
+        t0, c0 = time.perf_counter(), time.process_time()
         study = power_study(detectors, seeds, cache_dir=cache)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     else:
         from distributed import Client
 
         from workbench.reports.distributed import local_cluster
 
         with local_cluster(workers) as cluster, Client(cluster) as client:
+            w0 = sum(client.run(time.process_time).values())
+            t0, c0 = time.perf_counter(), time.process_time()
             study = power_study(detectors, seeds, client=client, cache_dir=cache)
-    return study, time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            cpu += sum(client.run(time.process_time).values()) - w0
+    return study, wall, cpu, (load, os.getloadavg()[0])
 
 
 def real_mde(store: str) -> pd.DataFrame:
@@ -84,11 +92,14 @@ def main(argv=None):
     for mode in modes:
         with tempfile.TemporaryDirectory(prefix=f"power-{mode}-") as tmp:
             cache = args.cache if args.cache and mode == "serial" else tmp
-            study, wall = run(mode, seeds, detectors, cache, args.workers)
+            study, wall, cpu, load = run(mode, seeds, detectors, cache, args.workers)
         studies[mode] = study
         out[f"{mode}_seconds"] = wall
+        out[f"{mode}_cpu_seconds"] = cpu
+        out[f"{mode}_load"] = load
         points = sum(len(c.runs) for c in study.curves)
-        print(f"{mode}: {wall:.1f} s for {points} points", flush=True)
+        print(f"{mode}: {wall:.1f} s wall, {cpu:.1f} s CPU for {points} points (load average "
+              f"{load[0]:.1f} at start, {load[1]:.1f} at end)", flush=True)
     if len(studies) == 2:
         out["ratio"] = out["serial_seconds"] / out["dask_seconds"]
         same = all(a.curve.equals(b.curve) for a, b in

@@ -271,7 +271,7 @@ def _register_builtin() -> None:
             f"cycles_{name}", "cycle_scale", 0.0, True, partial(run_cycles, period=period),
             f"significant periodogram peak within 5% of {period} sessions",
             label=f"Activity cycle, {name} ({period} sessions)",
-            sizes=(0.0, 0.2, 0.27, 0.35, 0.5, 0.75, 1.0), smoke_sizes=(0.0, 0.3, 1.0),
+            sizes=(0.0, 0.2, 0.27, 0.35, 0.5, 0.75, 1.0, 1.5), smoke_sizes=(0.0, 0.3, 1.0),
             display_scale=getattr(SynthParams(), f"{name}_amplitude"),
             unit="log-intensity amplitude", modules=("workbench.cycles",)))
     vol_sizes = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
@@ -293,13 +293,13 @@ def _register_builtin() -> None:
     register_detector(Detector(
         "leaders", "leader_lag_noise", inf, False, run_leaders,
         "leader ranked first in its community with lead-lag p <= 0.05",
-        label="Community leaders (lead-lag)", sizes=(0.0, 10.0, 20.0, 30.0, 45.0, inf),
+        label="Community leaders (lead-lag)", sizes=(0.0, 5.0, 10.0, 15.0, 20.0, 30.0, inf),
         smoke_sizes=(0.0, 8.0, inf), unit="lag noise s.d., sessions",
         modules=("workbench.network",)))
     register_detector(Detector(
         "squeezes", "squeeze_strength", 0.0, True, run_squeezes,
         "squeeze-score AUC >= 0.8 against other call buys", label="Option squeeze setups",
-        sizes=(0.0, 0.25, 0.35, 0.45, 0.6, 1.0), smoke_sizes=(0.0, 0.4, 1.0),
+        sizes=(0.0, 0.25, 0.35, 0.4, 0.45, 0.6, 1.0), smoke_sizes=(0.0, 0.4, 1.0),
         unit="setup strength (1 = default)", modules=("workbench.options",)))
     register_detector(Detector(
         "motifs", "motif_noise", inf, False, run_motifs,

@@ -20,9 +20,12 @@ from workbench.validation.detectors import Detector, Outcome
 
 __all__ = ["ResultCache", "default_cache_dir", "code_fingerprint"]
 
-# Source that every result depends on, besides the detector's own analysis packages.
-ALWAYS = ("workbench.synthetic", "workbench.validation.adapters", "workbench.validation.universes",
-          "workbench.factors.inputs", "workbench.data.calendar")
+# Source that every result depends on, besides the detector's adapter module and analysis
+# packages: the generator (its presets only name overrides, which are in the key already) and
+# how universes are built, sessions counted and trades entered.
+ALWAYS = ("workbench.synthetic", "workbench.validation.universes", "workbench.data.calendar",
+          "workbench.data.entries", "workbench.factors.inputs")
+NOT_RESULTS = ("presets.py",)
 
 
 def default_cache_dir() -> Path:
@@ -41,7 +44,7 @@ def _sources(module: str) -> list[Path]:
         return []
     origin = Path(spec.origin)
     if origin.name == "__init__.py":
-        return sorted(origin.parent.rglob("*.py"))
+        return sorted(p for p in origin.parent.rglob("*.py") if p.name not in NOT_RESULTS)
     return [origin]
 
 
@@ -69,9 +72,11 @@ class ResultCache:
         self.dir = None if cache_dir is False else Path(cache_dir or default_cache_dir())
 
     def key(self, detector: Detector, overrides: dict, seed: int) -> str:
+        run = getattr(detector.run, "func", detector.run)       # functools.partial
+        modules = (*detector.modules, run.__module__)
         material = {"detector": detector.name, "version": detector.version,
                     "params": {k: _clean(v) for k, v in sorted(overrides.items())},
-                    "seed": int(seed), "code": code_fingerprint(tuple(detector.modules))}
+                    "seed": int(seed), "code": code_fingerprint(tuple(modules))}
         return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:32]
 
     def path(self, detector: Detector, overrides: dict, seed: int) -> Path | None:
