@@ -105,6 +105,8 @@ def test_alpha_mde_figure():
     assert [t.name for t in fig.data] == ["95% interval", "block bootstrap",
                                           "normal approximation"]
     assert fig.layout.shapes[-1].x0 == pytest.approx(100 * res.mde)
+    empty = plot_alpha_mde(None)          # no real data: a figure that says so
+    assert not empty.data and "No real-data store" in empty.layout.annotations[0].text
 
 
 def test_every_registered_detector_is_well_formed():

@@ -99,7 +99,17 @@ def plot_power_grid(study, *, cols: int = 3,
 
 def plot_alpha_mde(result, *, title: str | None = None) -> go.Figure:
     """Power of the calendar-time alpha test by planted alpha on a real portfolio
-    (:class:`~workbench.validation.realdata.AlphaMDEResult`), alphas in %/yr."""
+    (:class:`~workbench.validation.realdata.AlphaMDEResult`), alphas in %/yr.
+
+    ``None`` (no real data given) gives an empty figure that says so.
+    """
+    if result is None:
+        fig = go.Figure()
+        fig.add_annotation(text="No real-data store given: the real-data MDE was not computed.",
+                           x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+        fig.update_layout(title=title or "Real data: power of the alpha test by planted alpha",
+                          height=220, xaxis_visible=False, yaxis_visible=False)
+        return fig
     c = result.curve
     x = 100 * c["alpha"].to_numpy()
     fig = go.Figure()
