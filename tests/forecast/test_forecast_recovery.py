@@ -7,10 +7,13 @@ the majority class (a check against leakage: a window that saw its own target wo
 Checked at the session seed and at the next seed; larger configurations run as sweeps.
 
 The market's regime drift (bull +0.07%/day, bear -0.09%/day) is itself planted and common to
-all tickers, so a little genuine direction skill is possible; the leakage check therefore asks
-for no skill at the 1% level (binomial and Diebold-Mariano) and less than 3 points of excess
-accuracy. The positive control shows the same check fails when the target leaks into the
-inputs. (Five further seeds checked by hand: volatility p <= 0.002 at each; direction p >= 0.011.)
+all tickers, so some genuine direction skill is possible, and the training fold's majority
+class can be the wrong one in a test period of another regime. The leakage check therefore
+uses the Diebold-Mariano test on date-averaged hits (tickers on one date share the market:
+the binomial test, which treats them as independent, is anti-conservative on a panel; it is
+still reported) and asks for no skill at the 1% level. The positive control shows the same
+check fails when the target leaks into the inputs. The sweep (four further seeds, both
+networks) is recorded in benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -50,9 +53,9 @@ def check(result):
 
 
 def direction_skill(comp) -> bool:
+    """Significant accuracy gain over the majority class (DM on date-averaged hits, 1%)."""
     miss = comp.loc[("direction", "miss rate", "majority")]
-    excess = miss["baseline_loss"] - miss["model_loss"]        # accuracy gain over majority
-    return bool(miss["binom_p"] < 0.01 or miss["dm_p"] < 0.01 or excess > 0.03)
+    return bool(miss["dm_p"] < 0.01)
 
 
 @pytest.fixture(scope="module", params=[0, 1], ids=["seed", "seed+1"])
@@ -72,7 +75,6 @@ def test_leakage_check_has_power(small_universe):
     """Positive control: put the target's sign into the decision-date inputs; the check fires."""
     import dataclasses
 
-    import numpy as np
 
     tickers = no_signal_tickers(small_universe, 8)
     data = build_dataset(small_universe.prices, horizon=5, window=10, tickers=tickers)
@@ -83,7 +85,8 @@ def test_leakage_check_has_power(small_universe):
         **SMALL, "max_epochs": 4}, random_state=0)
     comp = res.comparisons().set_index(["task", "loss", "baseline"])
     assert direction_skill(comp), comp
-    assert np.isfinite(comp.loc[("direction", "miss rate", "majority"), "binom_p"])
+    miss = comp.loc[("direction", "miss rate", "majority")]
+    assert miss["dm_p"] < 1e-4 and miss["baseline_loss"] - miss["model_loss"] > 0.1
 
 
 @pytest.mark.sweep
