@@ -88,14 +88,14 @@ class Live:
         return self.app.state.keys.create(name)
 
 
-def start_live(settings, universe, tmp: Path) -> Live:
+def start_live(settings, universe, tmp: Path, **app_kw) -> Live:
     from workbench.api import KeyStore, create_app
 
     keys_db = settings.keys_path()
     store = KeyStore(keys_db)
     key_id, key = store.create("tests")
     store.close()
-    server = ServerThread(create_app(settings, universe=universe)).start()
+    server = ServerThread(create_app(settings, universe=universe, **app_kw)).start()
     client = httpx.Client(base_url=server.url, timeout=120.0)
     return Live(server, key, key_id, keys_db, client)
 

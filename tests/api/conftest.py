@@ -53,7 +53,7 @@ def live(api_universe, registry, tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("live")
     settings = ApiSettings(source="synthetic", keys_db=tmp / "keys.sqlite", mlflow_uri=registry,
-                           rate=1000, burst=1000, redis_url=None)
+                           rate=1000, burst=1000, redis_url=None, predictor="forecast")
     lv = start_live(settings, api_universe, tmp)
     yield lv
     lv.client.close()

@@ -73,7 +73,7 @@ def test_megabyte_request_line_is_refused_by_the_server(live):
     "/politicians/../../etc/passwd/performance", "/politicians/%2e%2e%2fetc/performance",
     "/politicians/P000197'--/performance", "/politicians/p000197/performance",
     "/politicians/ＰＯ００００１/performance", "/predictions/..%2F..%2Fetc%2Fpasswd",
-    "/predictions/%00", "/predictions/" + "A" * 5000,
+    "/predictions/%00", "/predictions/" + "A" * 5000, "/predictions/AAA/",
 ])
 def test_hostile_paths(live, path):
     assert_clean_4xx(live.get(path))

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from workbench.api.cache import make_cache
 from workbench.api.errors import QueryLimitMiddleware, install_error_handlers
+from workbench.api.fastpath import CachedPredictionMiddleware
 from workbench.api.keys import KeyStore
 from workbench.api.ratelimit import TokenBucketLimiter
 from workbench.api.routers import anomalies, health, politicians, predictions
@@ -35,7 +36,7 @@ and only data up to the decision session's close is used."""
 
 
 def create_app(settings: ApiSettings | None = None, *, universe=None, model=None,
-               predictor_kind: str = "auto") -> FastAPI:
+               predictor_factory=None) -> FastAPI:
     """Build the service.
 
     Parameters
@@ -46,9 +47,10 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
         Serve this universe instead of loading ``settings.source`` (tests).
     model : ServingModel, optional
         Serve this model instead of loading the registry's champion (tests).
-    predictor_kind : {"auto", "ensemble", "forecast"}
-        ``auto``: the ensemble when ``workbench.ensemble`` is installed, else the forecast
-        fallback.
+    predictor_factory : callable, optional
+        ``(universe, model) -> (predictor, reason)``; default
+        :func:`workbench.api.predictors.make_predictor` with ``settings.predictor`` (tests
+        pass a small ensemble here).
     """
     settings = settings or ApiSettings()
 
@@ -56,7 +58,7 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
     async def lifespan(app: FastAPI):
         cache = make_cache(settings)
         state = build_state(settings, universe=universe, model=model,
-                            predictor_kind=predictor_kind)
+                            predictor_factory=predictor_factory)
         app.state.settings = settings
         app.state.cache = cache
         app.state.keys = KeyStore(settings.keys_path())
@@ -64,7 +66,7 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
         app.state.holder = StateHolder(
             settings, state, cache,
             rebuild=lambda u: build_state(settings, universe=u,
-                                          predictor_kind=predictor_kind))
+                                          predictor_factory=predictor_factory))
         log.info("serving %s with %s (%s); model %s", settings.source,
                  state.predictor.name, state.predictor_reason, state.model.reason)
         if settings.warm:
@@ -78,8 +80,11 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
             cache.close()
 
     app = FastAPI(title="workbench prediction service", description=DESCRIPTION,
-                  version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None)
+                  version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
+                  redirect_slashes=False)       # a JSON API: 404 rather than a bare 307
     install_error_handlers(app)
+    if settings.fast_path:
+        app.add_middleware(CachedPredictionMiddleware, app_state=app.state)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -26,9 +26,9 @@ log = logging.getLogger(__name__)
 
 def prediction_key(epoch: str, model_version: str, ticker: str, horizon: int,
                    session) -> str:
-    """Cache key of one prediction (``session`` is the decision session, a date)."""
-    day = session.strftime("%Y-%m-%d") if hasattr(session, "strftime") else str(session)
-    return f"{epoch}|{model_version}|{ticker}|{int(horizon)}|{day}"
+    """Cache key of one prediction (``session``: the decision session, ``YYYY-MM-DD`` or a date)."""
+    day = session if isinstance(session, str) else session.strftime("%Y-%m-%d")
+    return f"{epoch}|{model_version}|{ticker}|{horizon}|{day}"
 
 
 class _Stats:
@@ -60,7 +60,8 @@ class MemoryCache:
         self._lock = threading.Lock()
         self._stats = _Stats()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str, count: bool = True) -> bytes | None:
+        """The entry or None; ``count=False`` leaves the hit/miss counters alone."""
         now = self.clock()
         with self._lock:
             item = self._data.get(key)
@@ -71,8 +72,13 @@ class MemoryCache:
                 if item is not None:
                     del self._data[key]
                 value = None
-        self._stats.count("hits" if value is not None else "misses")
+        if count:
+            self._stats.count("hits" if value is not None else "misses")
         return value
+
+    def record_hit(self) -> None:
+        """Count a hit served from a ``count=False`` read."""
+        self._stats.count("hits")
 
     def set(self, key: str, value: bytes) -> None:
         if self.size <= 0:
@@ -115,15 +121,19 @@ class RedisCache:
                                            socket_connect_timeout=timeout)
         self._stats = _Stats()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str, count: bool = True) -> bytes | None:
         try:
             value = self._redis.get(self.prefix + key)
         except Exception as exc:  # a cache outage must not fail the request
             self._stats.count("errors")
             log.warning("redis get failed: %s", type(exc).__name__)
             value = None
-        self._stats.count("hits" if value is not None else "misses")
+        if count:
+            self._stats.count("hits" if value is not None else "misses")
         return value
+
+    def record_hit(self) -> None:
+        self._stats.count("hits")
 
     def set(self, key: str, value: bytes) -> None:
         try:

@@ -25,6 +25,9 @@ def register(subparsers) -> None:
                    choices=("critical", "error", "warning", "info", "debug"))
     s.add_argument("--warm", action="store_true",
                    help="compute the politician performance table at start-up")
+    s.add_argument("--predictor", choices=("auto", "ensemble", "forecast"), default=None,
+                   help="auto: the ensemble when installed (warmed at start-up: minutes on "
+                        "the full universe), else forecast (seconds)")
     s.set_defaults(func=cmd_serve)
 
     k = subparsers.add_parser("api-key", help="API keys of the service (hashed at rest)")
@@ -62,7 +65,7 @@ def _settings(args):
     from workbench.api.settings import ApiSettings
 
     over = {}
-    for name in ("source", "seed", "keys_db"):
+    for name in ("source", "seed", "keys_db", "predictor"):
         value = getattr(args, name, None)
         if value is not None:
             over[name] = value

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 __all__ = ["Horizon", "TICKER_PATTERN", "BIOGUIDE_PATTERN", "ErrorBody", "FieldError",
            "ValidationErrorBody", "MemberOut", "PredictionOut", "ModelInfo",
-           "PoliticianActivity", "PredictionResponse", "AnomalyRequest", "AnomalyOut",
+           "PoliticianActivity", "PredictionResponse", "AnalogOut", "RegimeOut", "AnomalyRequest", "AnomalyOut",
            "AnomalySummary", "AnomalyResponse", "PerformanceOut", "PoliticianResponse",
            "HealthResponse", "json_safe"]
 
@@ -80,6 +80,8 @@ class MemberOut(BaseModel):
     uncertainty: float | None = Field(description="Its standard deviation")
     status: str = Field(description="ok, unavailable or failed")
     reason: str
+    details: dict[str, Any] = Field(default_factory=dict,
+                                    description="The numbers the reason quotes")
 
 
 class PredictionOut(BaseModel):
@@ -89,6 +91,23 @@ class PredictionOut(BaseModel):
     prob_flat: float = Field(ge=0, le=1)
     prob_down: float = Field(ge=0, le=1)
     direction: Literal["up", "flat", "down"]
+
+
+class AnalogOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    rank: int
+    ticker: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    distance: float | None = None
+    outcome: float | None = Field(None, description="Log return after the analog's end")
+
+
+class RegimeOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str | None = None
+    probability: float | None = None
+    probabilities: dict[str, float | None] = Field(default_factory=dict)
 
 
 class ModelInfo(BaseModel):
@@ -126,14 +145,22 @@ class PredictionResponse(BaseModel):
     prediction: PredictionOut
     confidence: float = Field(ge=0, le=1)
     attribution: dict[str, float | None]
+    intercept: float | None = Field(None, description="expected_return = intercept + "
+                                                     "sum(attribution)")
+    weights: dict[str, float | None] = Field(default_factory=dict)
     members: list[MemberOut]
     insights: list[str]
-    similar_patterns: Any | None = None
-    current_regime: Any | None = None
-    factors: Any | None = None
+    summary: dict[str, Any] | None = None
+    similar_patterns: list[AnalogOut] | None = Field(None, description="DTW analogs")
+    current_regime: RegimeOut | None = None
+    factors: dict[str, Any] | None = None
     anomaly_score: float | None = None
     politician_activity: PoliticianActivity | None = None
-    gamma_exposure: Any | None = None
+    gamma_exposure: dict[str, Any] | None = None
+    registry_forecast: MemberOut | None = Field(
+        None, description="The registry champion's own forecast (reported, not stacked)")
+    meta: dict[str, Any] | None = Field(None, description="Meta-learner status, ECE, "
+                                                          "temperature, training size")
     predictor: str = Field(description="ensemble, or forecast (fallback)")
     model: ModelInfo
 

@@ -8,6 +8,7 @@ Redis URL, which is ``WORKBENCH_REDIS_URL`` (shared with other tools). Tests bui
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,13 @@ class ApiSettings(BaseSettings):
         Largest request body accepted (larger: 413).
     warm : bool
         Compute the per-politician performance table at start-up (in a background thread).
+    predictor : {"auto", "ensemble", "forecast"}
+        ``auto``: the ensemble (warmed on the served universe at start-up; minutes on the
+        full synthetic universe) when ``workbench.ensemble`` is installed, else the forecast
+        fallback; ``forecast`` starts in seconds.
+    fast_path : bool
+        Answer plain cached prediction requests before FastAPI routing
+        (:mod:`workbench.api.fastpath`); off only to compare with the route.
     """
 
     model_config = SettingsConfigDict(env_prefix="WORKBENCH_API_", extra="ignore",
@@ -82,6 +90,8 @@ class ApiSettings(BaseSettings):
     max_query_length: int = Field(2048, ge=64)
     max_body_bytes: int = Field(65_536, ge=1024)
     warm: bool = False
+    predictor: Literal["auto", "ensemble", "forecast"] = "auto"
+    fast_path: bool = True
 
     @field_validator("redis_url")
     @classmethod

@@ -88,6 +88,7 @@ class ServingState:
     sessions: pd.DatetimeIndex = field(repr=False)
     tickers: frozenset = field(repr=False)
     priced: frozenset = field(repr=False)
+    days: tuple = field(repr=False)            # sessions as "YYYY-MM-DD" (cache keys)
     bioguide: dict = field(repr=False)
     _lazy: dict = field(default_factory=dict, repr=False)
     _locks: dict = field(default_factory=dict, repr=False)
@@ -115,23 +116,28 @@ class ServingState:
 
 
 def build_state(settings, universe=None, model: ServingModel | None = None,
-                predictor_kind: str = "auto") -> ServingState:
+                predictor_factory=None) -> ServingState:
     """Load (or take) the universe and model, and build the predictor."""
     from workbench.api.predictors import make_predictor
 
     t0 = time.perf_counter()
     universe = universe if universe is not None else load_source(settings)
     model = model if model is not None else load_serving_model(settings.mlflow_uri)
-    predictor, why = make_predictor(universe, model, predictor_kind)
+    if predictor_factory is None:
+        predictor, why = make_predictor(universe, model, settings.predictor)
+    else:
+        predictor, why = predictor_factory(universe, model)
     priced = set(universe.prices["ticker"].astype(str).unique())
     tickers = priced | set(universe.trades["ticker"].dropna().astype(str).unique())
+    sessions = pd.DatetimeIndex(predictor.sessions)
     t = universe.trades.dropna(subset=["bioguide_id"])
     bioguide = t.groupby(t["bioguide_id"].astype(str))["politician"].first().to_dict()
     return ServingState(
         universe=universe, model=model, predictor=predictor, predictor_reason=why,
         data_epoch=data_epoch(universe, settings.source), built_at=time.time(),
-        build_seconds=time.perf_counter() - t0, sessions=pd.DatetimeIndex(predictor.sessions),
-        tickers=frozenset(tickers), priced=frozenset(priced), bioguide=bioguide)
+        build_seconds=time.perf_counter() - t0, sessions=sessions,
+        tickers=frozenset(tickers), priced=frozenset(priced), bioguide=bioguide,
+        days=tuple(sessions.strftime("%Y-%m-%d")))
 
 
 class StateHolder:

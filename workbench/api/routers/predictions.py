@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from workbench.api.cache import prediction_key
-from workbench.api.deps import error_responses, get_cache, get_state, require_key
+from workbench.api.deps import error_responses, require_key
 from workbench.api.predictors import NoPriceHistory
 from workbench.api.schemas import TICKER_PATTERN, Horizon, PredictionResponse, json_safe
+from workbench.data.sources.price_formats import normalize_ticker
 
 __all__ = ["router", "build_prediction"]
 
@@ -39,11 +40,13 @@ def build_prediction(state, ticker: str, horizon: Horizon, pos: int,
         "horizon": horizon, "horizon_sessions": horizon.sessions,
         "prediction": {k: raw[k] for k in ("expected_return", "volatility", "prob_up",
                                            "prob_flat", "prob_down")}
-        | {"direction": _direction(raw)},
-        "confidence": raw["confidence"], "attribution": raw.get("attribution") or {},
-        "members": raw.get("members") or [], "insights": raw.get("insights") or [],
-        **{k: raw.get(k) for k in ("similar_patterns", "current_regime", "factors",
-                                   "anomaly_score", "politician_activity", "gamma_exposure")},
+        | {"direction": raw.get("direction") or _direction(raw)},
+        "confidence": raw["confidence"],
+        **{k: raw.get(k) for k in ("attribution", "intercept", "weights", "members",
+                                   "insights", "summary", "similar_patterns",
+                                   "current_regime", "factors", "anomaly_score",
+                                   "politician_activity", "gamma_exposure",
+                                   "registry_forecast", "meta") if raw.get(k) is not None},
         "predictor": state.predictor.name, "model": state.model.describe(),
     }
     return PredictionResponse.model_validate(body).model_dump_json().encode()
@@ -53,15 +56,17 @@ def build_prediction(state, ticker: str, horizon: Horizon, pos: int,
             responses=error_responses(401, 403, 404, 414, 422, 429),
             summary="Prediction, confidence and context for one ticker")
 async def get_prediction(
+        request: Request,
         ticker: Annotated[str, Path(pattern=TICKER_PATTERN, max_length=12,
                                     description="Ticker symbol, e.g. AAPL or BRK.B")],
         horizon: Annotated[Horizon, Query(description="Horizon in sessions")] = Horizon.d7,
         as_of: Annotated[dt.date | None, Query(
             description="Decision date (YYYY-MM-DD); default the last session")] = None,
-        key_id: str = Depends(require_key), state=Depends(get_state),
-        cache=Depends(get_cache)) -> Response:
-    from workbench.data.sources.price_formats import normalize_ticker
-
+        key_id: str = Depends(require_key)) -> Response:
+    # the state and cache come from the app directly: each FastAPI dependency costs tens of
+    # microseconds per request, a large share of a cached answer
+    state = request.app.state.holder.current()
+    cache = request.app.state.cache
     t = normalize_ticker(ticker)
     if t not in state.tickers:
         raise HTTPException(404, "unknown ticker")
@@ -74,7 +79,7 @@ async def get_prediction(
         first = state.sessions[0].date().isoformat()
         raise _field_error("as_of", f"before the first session of the price history ({first})")
     key = prediction_key(state.epoch, state.model.label, t, horizon.sessions,
-                         state.sessions[pos])
+                         state.days[pos])
     body = cache.get(key)
     if body is not None:
         return Response(body, media_type="application/json", headers={"X-Cache": "hit"})

@@ -75,7 +75,7 @@ def test_deep_member_matches_the_dataset_windows(api_universe, predictor, served
         ret, vol, _ = served.forecaster.run(data.windows([i]))
         pos = predictor.sessions.get_loc(day)
         out = predictor.predict(ticker, sch["horizon"], pos)
-        deep = next(m for m in out["members"] if m["name"] == "deep_model")
+        deep = next(m for m in out["members"] if m["name"] == "registry_champion")
         assert deep["status"] == "ok"
         assert deep["value"] == pytest.approx(float(ret[0]), rel=1e-5, abs=1e-7)
         assert deep["uncertainty"] == pytest.approx(float(vol[0]) * math.sqrt(sch["horizon"]),

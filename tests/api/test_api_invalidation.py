@@ -26,7 +26,8 @@ def store_live(api_store, registry, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("store_live")
     uri = copy_registry(registry, tmp / "mlflow")
     settings = ApiSettings(source=str(api_store), keys_db=tmp / "keys.sqlite", mlflow_uri=uri,
-                           epoch_check_seconds=0, rate=1000, burst=1000, redis_url=None)
+                           epoch_check_seconds=0, rate=1000, burst=1000, redis_url=None,
+                           predictor="forecast")
     lv = start_live(settings, None, tmp)
     yield lv, uri
     lv.client.close()
@@ -102,7 +103,8 @@ def test_redis_cache_is_shared_between_servers(api_universe, registry, redis_url
 
     tmp = tmp_path_factory.mktemp("redis_live")
     settings = ApiSettings(source="synthetic", keys_db=tmp / "keys.sqlite", mlflow_uri=registry,
-                           rate=1000, burst=1000, redis_url=redis_url)
+                           rate=1000, burst=1000, redis_url=redis_url,
+                           predictor="forecast")
     a = start_live(settings, api_universe, tmp)
     b = start_live(settings, api_universe, tmp)
     try:

@@ -65,7 +65,8 @@ def test_workbench_serve_subprocess(api_store, tmp_path):
     key_id, key = KeyStore(db).create("cli test")
     env = {**os.environ, "WORKBENCH_MLFLOW_URI": "sqlite:///" + str(tmp_path / "none.db")}
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--source",
-                             str(api_store), "--port", str(port), "--keys-db", str(db)],
+                             str(api_store), "--port", str(port), "--keys-db", str(db),
+                             "--predictor", "forecast"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -90,7 +91,7 @@ def test_workbench_serve_subprocess(api_store, tmp_path):
                       timeout=60)
         assert r.status_code == 200, r.text
         body = r.json()
-        deep = next(m for m in body["members"] if m["name"] == "deep_model")
+        deep = next(m for m in body["members"] if m["name"] == "registry_champion")
         assert deep["status"] == "unavailable" and body["attribution"] == {
             "historical_drift": body["prediction"]["expected_return"]}
         assert "server" not in {k.lower() for k in r.headers}      # no server banner

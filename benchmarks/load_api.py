@@ -1,0 +1,272 @@
+"""Load test of the prediction service from a second process over loopback.
+
+Starts ``workbench serve`` as a subprocess (one uvicorn worker, 127.0.0.1, its own key
+database with one key per client), then drives it from this process with an asyncio httpx
+client: ``--clients`` concurrent closed-loop clients (default 32) draw ``GET
+/predictions/{ticker}`` requests from one pre-generated list — tickers from a Zipf law over
+the tickers ranked by disclosed trades (most traded first), horizons uniform over 7d/30d/90d,
+``as_of`` the latest session (what a live client asks) — until ``--requests`` are done or
+``--duration`` seconds pass. The cache starts cold, so the first request of every
+(ticker, horizon) is uncached: the hit rate includes those misses.
+
+Latency is measured per request in the client (send to last body byte) and split by the
+server's ``X-Cache: hit|miss``. Reported: throughput, p50/p95/p99 cached and uncached, hit rate,
+errors (any non-200 or transport error). The per-key rate limit is raised for the run
+(``WORKBENCH_API_RATE``/``BURST``): the run measures serving, not the limiter.
+
+Goals (issue 12, 2 cores): p95 <= 20 ms cached, <= 100 ms uncached, hit rate >= 80%, 0 errors.
+
+    .venv/bin/python benchmarks/load_api.py                      # full synthetic universe
+    .venv/bin/python benchmarks/load_api.py --smoke --requests 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HORIZONS = ("7d", "30d", "90d")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ranked_tickers(source: str, seed: int | None, smoke: bool) -> list[str]:
+    """Priced tickers by number of disclosed trades, most traded first (the same universe)."""
+    from workbench.reports.notebook import load_universe
+
+    u = load_universe(source, seed=seed, smoke=smoke) if source == "synthetic" else \
+        load_universe(source)
+    priced = set(u.prices["ticker"].astype(str))
+    counts = u.trades["ticker"].dropna().astype(str).value_counts()
+    ranked = [t for t in counts.index if t in priced]
+    return ranked + sorted(priced - set(ranked))
+
+
+def request_plan(tickers: list[str], n: int, s: float, seed: int) -> list[tuple[str, str]]:
+    rng = np.random.default_rng(seed)
+    k = np.arange(1, len(tickers) + 1)
+    p = 1.0 / k ** s
+    p /= p.sum()
+    idx = rng.choice(len(tickers), size=n, p=p)
+    hz = rng.integers(0, len(HORIZONS), size=n)
+    return [(tickers[i], HORIZONS[h]) for i, h in zip(idx, hz, strict=True)]
+
+
+def start_server(args, tmp: Path, n_keys: int) -> tuple[subprocess.Popen, str, list[str]]:
+    from workbench.api import KeyStore
+
+    db = tmp / "keys.sqlite"
+    store = KeyStore(db)
+    keys = [store.create(f"load client {i}")[1] for i in range(n_keys)]
+    store.close()
+    port = free_port()
+    env = {**os.environ, "WORKBENCH_API_RATE": "1000000", "WORKBENCH_API_BURST": "1000000"}
+    if args.mlflow_uri:
+        env["WORKBENCH_MLFLOW_URI"] = args.mlflow_uri
+    cmd = [sys.executable, "-m", "workbench", "serve", "--source", args.source,
+           "--port", str(port), "--keys-db", str(db)]
+    if args.smoke:
+        cmd.append("--smoke")
+    if args.seed is not None:
+        cmd += ["--seed", str(args.seed)]
+    log = open(tmp / "server.log", "wb")  # noqa: SIM115  (closed with the process)
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return proc, f"http://127.0.0.1:{port}", keys
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 900.0) -> dict:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited during start-up")
+        try:
+            return httpx.get(url + "/health", timeout=5).json()
+        except httpx.TransportError:
+            time.sleep(0.25)
+    raise TimeoutError("server did not start")
+
+
+class RawClient:
+    """Minimal HTTP/1.1 keep-alive GET over one asyncio connection (Content-Length bodies).
+
+    The load generator must cost far less CPU than the server it measures: httpx spends about
+    4 ms of CPU per request here, this about a tenth of that.
+    """
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def get(self, target: str, headers: dict) -> tuple[int, dict, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        lines = [f"GET {target} HTTP/1.1", f"Host: {self.host}:{self.port}",
+                 *(f"{k}: {v}" for k, v in headers.items()), "", ""]
+        self.writer.write("\r\n".join(lines).encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *rest = head.decode("latin-1").split("\r\n")
+        hdrs = {}
+        for line in rest:
+            if ":" in line:
+                k, v = line.split(":", 1)
+                hdrs[k.strip().lower()] = v.strip()
+        body = await self.reader.readexactly(int(hdrs.get("content-length", 0)))
+        if hdrs.get("connection", "").lower() == "close":
+            await self.close()
+        return int(status_line.split()[1]), hdrs, body
+
+    async def close(self):
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+async def drive(url: str, keys: list[str], plan: list[tuple[str, str]], duration: float,
+                client_kind: str = "raw"):
+    import httpx
+
+    results: list[tuple[float, str, int]] = []       # (seconds, cache, status)
+    errors: list[str] = []
+    cursor = iter(range(len(plan)))
+    stop_at = time.perf_counter() + duration
+    host, port = url.rsplit("//", 1)[1].split(":")
+    limits = httpx.Limits(max_connections=len(keys), max_keepalive_connections=len(keys))
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60.0) as hclient:
+
+        async def worker(key: str):
+            headers = {"X-API-Key": key}
+            raw = RawClient(host, int(port))
+            try:
+                for i in cursor:
+                    if time.perf_counter() > stop_at:
+                        return
+                    ticker, horizon = plan[i]
+                    target = f"/predictions/{ticker}?horizon={horizon}"
+                    t0 = time.perf_counter()
+                    try:
+                        if client_kind == "raw":
+                            status, hdrs, _ = await raw.get(target, headers)
+                        else:
+                            r = await hclient.get(target, headers=headers)
+                            await r.aread()
+                            status, hdrs = r.status_code, r.headers
+                    except (OSError, asyncio.IncompleteReadError, httpx.HTTPError) as exc:
+                        errors.append(type(exc).__name__)
+                        await raw.close()
+                        continue
+                    dt = time.perf_counter() - t0
+                    results.append((dt, hdrs.get("x-cache", "?"), status))
+                    if status != 200:
+                        errors.append(str(status))
+            finally:
+                await raw.close()
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker(k) for k in keys))
+        wall = time.perf_counter() - t0
+    return results, errors, wall
+
+
+def summarize(results, errors, wall) -> dict:
+    lat = np.array([r[0] for r in results]) * 1000.0
+    cache = np.array([r[1] for r in results])
+    out = {"requests": len(results) + sum(1 for e in errors if not e.isdigit()),
+           "errors": len(errors), "wall_s": wall,
+           "throughput_rps": len(results) / wall if wall > 0 else float("nan"),
+           "hit_rate": float((cache == "hit").mean()) if len(cache) else float("nan")}
+    for name, mask in (("all", np.ones(len(lat), bool)), ("cached", cache == "hit"),
+                       ("uncached", cache == "miss")):
+        x = lat[mask]
+        out[name] = {"n": int(mask.sum()),
+                     **{f"p{q}": float(np.percentile(x, q)) if len(x) else float("nan")
+                        for q in (50, 95, 99)}}
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--source", default="synthetic")
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--smoke", action="store_true", help="the small CI synthetic universe")
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--requests", type=int, default=8000, help="upper bound on requests")
+    ap.add_argument("--duration", type=float, default=120.0, help="upper bound, seconds")
+    ap.add_argument("--zipf", type=float, default=1.1, help="Zipf exponent over ticker ranks")
+    ap.add_argument("--mlflow-uri", default=None, help="registry of the served model")
+    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                    help="load generator: a minimal asyncio HTTP/1.1 client, or httpx")
+    ap.add_argument("--json", default=None, help="also write the summary here")
+    args = ap.parse_args(argv)
+
+    tickers = ranked_tickers(args.source, args.seed, args.smoke)
+    plan = request_plan(tickers, args.requests, args.zipf, seed=args.seed or 0)
+    with tempfile.TemporaryDirectory(prefix="wb-load-") as d:
+        proc, url, keys = start_server(args, Path(d), args.clients)
+        try:
+            health = wait_healthy(url, proc)
+            cpu0, ccpu0 = cpu_seconds(proc.pid), time.process_time()
+            results, errors, wall = asyncio.run(drive(url, keys, plan, args.duration,
+                                                      args.client))
+            server_cpu, client_cpu = cpu_seconds(proc.pid) - cpu0, time.process_time() - ccpu0
+            after = __import__("httpx").get(url + "/health", timeout=30).json()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    s = summarize(results, errors, wall)
+    s.update({"clients": args.clients, "client": args.client, "tickers": len(tickers),
+              "zipf": args.zipf,
+              "distinct_keys": len(set(plan[: s["requests"]])),
+              "predictor": health["predictor"], "model": health["model"]["source"] + " v"
+              + str(health["model"]["version"]), "server_cache": after["cache"],
+              "load_average": os.getloadavg(), "cpus": os.cpu_count(),
+              "server_cpu_ms_per_request": server_cpu / max(len(results), 1) * 1000,
+              "client_cpu_ms_per_request": client_cpu / max(len(results), 1) * 1000})
+    print(f"{s['requests']} requests by {args.clients} clients in {wall:.1f} s: "
+          f"{s['throughput_rps']:.0f} req/s, errors {s['errors']}, hit rate "
+          f"{s['hit_rate'] * 100:.1f}% ({s['distinct_keys']} distinct keys, "
+          f"{len(tickers)} tickers, Zipf {args.zipf})")
+    print(f"predictor {s['predictor']}, model {s['model']}; load average "
+          f"{', '.join(f'{x:.1f}' for x in s['load_average'])} on {s['cpus']} CPUs")
+    print(f"CPU per request: server {s['server_cpu_ms_per_request']:.2f} ms, load client "
+          f"{s['client_cpu_ms_per_request']:.2f} ms")
+    print(f"{'':10s} {'n':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}")
+    for name in ("cached", "uncached", "all"):
+        r = s[name]
+        print(f"{name:10s} {r['n']:6d} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f}")
+    goals = {"p95 cached <= 20 ms": s["cached"]["p95"] <= 20,
+             "p95 uncached <= 100 ms": s["uncached"]["p95"] <= 100,
+             "hit rate >= 80%": s["hit_rate"] >= 0.8, "0 errors": s["errors"] == 0}
+    for g, ok in goals.items():
+        print(f"  {'met ' if ok else 'MISSED'} {g}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(s, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
