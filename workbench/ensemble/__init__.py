@@ -3,8 +3,8 @@
 Members (:mod:`~workbench.ensemble.members`) wrap the analyses as predictors of the log return
 of a ticker over the next ``h`` sessions after the close of ``as_of``: cycles (harmonic
 forecast), regimes (walk-forward regime probabilities, regime-conditional mean and volatility),
-patterns (DTW analog outcomes), factors (factor-model expected return plus the congressional
-alpha of recent traders), network (leaders' communities trading the ticker), anomaly (scores of
+patterns (DTW analog outcomes), factors (factor-model expected return), congress (the
+congressional alpha of the ticker's recent traders), network (leaders' communities trading the ticker), anomaly (scores of
 recent trades), deep model (ONNX) and options (dealer gamma exposure). Each answers
 ``predict(universe, ticker, as_of, horizon) -> MemberPrediction`` from data known at the close
 of ``as_of`` only (trades from the first session after their **disclosure** date); a failing
@@ -43,8 +43,9 @@ horizons)`` does that ahead). ``predict_ticker`` raises :class:`NoPrediction` (a
     summary: {n_members, n_available, n_up, n_down, n_unavailable, strongest, direction}
     similar_patterns: [{rank, ticker, start, end, distance, outcome}] | null   (DTW analogs)
     current_regime: {name, probability, probabilities: {regime: p}} | null
-    factors: {factor_return_pct, congress_alpha_pct, n_recent_buys, n_recent_sells,
-              recent_trades: [...], betas: {factor: beta}, ...} | null
+    factors: {factor_return_pct, betas: {factor: beta}, congress_alpha_pct, n_recent_buys,
+              n_recent_sells, recent_trades: [{politician, side, age_sessions,
+              track_record_pct, n_track}], ...} | null   (factors and congress members)
     anomaly_score: float | null  highest anomaly score of the ticker's recent trades
     politician_activity: null    (left to the service's own activity index)
     gamma_exposure: {quote_date, spot, net_gamma_ratio, flip_level, call_wall, put_wall, ...}
@@ -69,6 +70,12 @@ _EXPORTS = {
     "CyclesMember": "workbench.ensemble.members_market",
     "RegimesMember": "workbench.ensemble.members_market",
     "FactorsMember": "workbench.ensemble.members_factors",
+    "CongressMember": "workbench.ensemble.members_factors",
+    "PatternsMember": "workbench.ensemble.members_patterns",
+    "NetworkMember": "workbench.ensemble.members_activity",
+    "AnomalyMember": "workbench.ensemble.members_activity",
+    "OptionsMember": "workbench.ensemble.members_activity",
+    "DeepMember": "workbench.ensemble.members_deep",
     "StackData": "workbench.ensemble.samples",
     "build_stack": "workbench.ensemble.samples",
     "MetaLearner": "workbench.ensemble.meta",

@@ -15,7 +15,13 @@ __all__ = ["MEMBERS", "default_members", "member_from_dict", "member_class"]
 MEMBERS = {
     "cycles": "workbench.ensemble.members_market:CyclesMember",
     "regimes": "workbench.ensemble.members_market:RegimesMember",
+    "patterns": "workbench.ensemble.members_patterns:PatternsMember",
     "factors": "workbench.ensemble.members_factors:FactorsMember",
+    "congress": "workbench.ensemble.members_factors:CongressMember",
+    "network": "workbench.ensemble.members_activity:NetworkMember",
+    "anomaly": "workbench.ensemble.members_activity:AnomalyMember",
+    "deep_model": "workbench.ensemble.members_deep:DeepMember",
+    "options": "workbench.ensemble.members_activity:OptionsMember",
 }
 
 

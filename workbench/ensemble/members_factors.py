@@ -1,22 +1,26 @@
-"""The factors member: factor-model expected return plus the congressional alpha of recent traders.
+"""Factor members: the factor-model expected return and the congressional alpha of recent traders.
 
-Two parts, added:
+The issue's "factors" view has two parts; they are two members so that the meta-learner can
+weigh them apart (and the attribution says which one spoke):
 
-1. **Factor-model expected return.** Per ticker, Fama-French betas (``Mkt-RF, SMB, HML, RMW,
-   CMA``; the model of :func:`workbench.factors.fit_factor_model`) from OLS of the daily
-   excess log return over the trailing ``window`` sessions; the expected return over ``h``
-   sessions is ``h * (RF + beta . premia)`` with the premia the factors' mean up to the
-   decision session (the alpha is not forecast).
-2. **Congressional alpha of recent traders.** Each stock trade is acted on from its entry
-   session (first session after the **disclosure** date). Its *copier outcome at age d* is the
+1. **Factor-model expected return** (:class:`FactorsMember`). Per ticker, Fama-French betas
+   (``Mkt-RF, SMB, HML, RMW, CMA``; the model of :func:`workbench.factors.fit_factor_model`)
+   from OLS of the daily excess log return over the trailing ``window`` sessions; the expected
+   return over ``h`` sessions is ``h * (RF + beta . premia)`` with the premia the factors'
+   mean up to the decision session (the alpha is not forecast).
+2. **Congressional alpha of recent traders** (:class:`CongressMember`). Each stock trade is
+   acted on from its entry session (first session after the **disclosure** date). Its
+   *copier outcome at age d* is the
    signed (buy +1, sell -1) abnormal log return over sessions ``e+d+1 .. e+d+h`` (abnormal:
    minus ``RF`` and ``beta . factors`` with the betas known the session before), known at
-   ``e+d+h``. A politician's track record at age ``d`` is the mean of their outcomes at that
-   age known by the decision session, shrunk toward 0 as ``n / (n + shrink)``. For a ticker
+   ``e+d+h``. A politician's track record on one side (buys, or sells) at age ``d`` is the
+   mean of their outcomes of that side at that age known by the decision session, shrunk
+   toward 0 as ``n / (n + shrink)`` (``shrink`` = 100: the variance of one outcome over the
+   spread of true alphas, roughly (5% / 0.5%)^2 at a week). For a ticker
    at session ``p``, every trade disclosed in it with age ``d = p - e < recent`` contributes
    ``sign x track record(d)``; the contributions add up.
 
-Uncertainty: the residual volatility of the factor regression times ``sqrt(h)``.
+Uncertainty (both): the residual volatility of the factor regression times ``sqrt(h)``.
 """
 
 from __future__ import annotations
@@ -27,16 +31,78 @@ from workbench.ensemble.base import ArrayState, FailedState
 from workbench.ensemble.context import Member
 from workbench.ensemble.rolling import prior_group_mean, rolling_ols
 
-__all__ = ["FactorsMember", "FF5"]
+__all__ = ["FactorsMember", "CongressMember", "FF5", "factor_model"]
 
 FF5 = ("Mkt-RF", "SMB", "HML", "RMW", "CMA")
 
 
+def factor_model(ctx, window: int, min_obs: int) -> dict:
+    """Rolling FF5 betas, residual variance, premia and cumulative abnormal log returns
+    (betas of the previous close), shared by the factors and congress members."""
+
+    def build():
+        F = ctx.factors[list(FF5)].to_numpy(dtype=float)
+        rf = ctx.factors["RF"].to_numpy(dtype=float)
+        X = np.column_stack([np.ones(len(F)), F])
+        excess = ctx.logret - rf[:, None]
+        beta, rvar, _ = rolling_ols(X, excess, window, min_obs)
+        Ff = np.where(np.isfinite(F), F, 0.0)
+        cnt = np.cumsum(np.isfinite(F), axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            prem = np.cumsum(Ff, axis=0) / cnt
+            rf_mean = np.cumsum(np.where(np.isfinite(rf), rf, 0)) / np.cumsum(np.isfinite(rf))
+        daily = rf_mean[:, None] + np.einsum("tkd,td->tk", beta[:, :, 1:], prem)
+        b_prev = np.full_like(beta, np.nan)
+        b_prev[1:] = beta[:-1]
+        ar = excess - np.einsum("tkd,td->tk", b_prev[:, :, 1:], F)
+        car = np.concatenate([np.zeros((1, ar.shape[1])),
+                              np.cumsum(np.where(np.isfinite(ar), ar, 0.0), axis=0)])
+        arok = np.concatenate([np.zeros((1, ar.shape[1])), np.cumsum(np.isfinite(ar), axis=0)])
+        return {"beta": beta, "rvar": rvar, "daily": daily, "car": car, "arok": arok}
+
+    return ctx.shared(f"factor_model:{window}:{min_obs}", build)
+
+
 class _FactorsState(ArrayState):
-    def __init__(self, name, value, unc, factor_part, alpha_part, beta, ctx, member, horizon,
-                 track):
+    def __init__(self, name, value, unc, beta, horizon):
         super().__init__(name, value, unc)
-        self.factor_part, self.alpha_part, self.beta = factor_part, alpha_part, beta
+        self.beta, self.h = beta, horizon
+
+    def explain(self, k, pos, value, unc):
+        if not np.isfinite(value):
+            return "too few sessions for the factor betas", {}
+        betas = {f: float(b) for f, b in zip(FF5, self.beta[pos, k, 1:], strict=True)}
+        return (f"FF5 expected return {value * 100:+.2f}% over {self.h} sessions",
+                {"factor_return_pct": value * 100, "betas": betas, "horizon": int(self.h)})
+
+
+class FactorsMember(Member):
+    """Factor-model expected return (module notes, part 1).
+
+    Parameters
+    ----------
+    window, min_obs : int
+        Trailing sessions of the beta regression and the least valid sessions in it.
+    """
+
+    name = "factors"
+    label = "factor model"
+
+    def __init__(self, window: int = 252, min_obs: int = 126):
+        self.window = window
+        self.min_obs = min_obs
+
+    def build(self, ctx, horizon):
+        if not set(FF5 + ("RF",)) <= set(ctx.factors.columns):
+            return FailedState(self.name, "unavailable", "the universe has no FF5 factors")
+        h = int(horizon)
+        fm = factor_model(ctx, self.window, self.min_obs)
+        return _FactorsState(self.name, h * fm["daily"], np.sqrt(fm["rvar"] * h), fm["beta"], h)
+
+
+class _CongressState(ArrayState):
+    def __init__(self, name, value, unc, ctx, member, horizon, track):
+        super().__init__(name, value, unc)
         self.ctx, self.member, self.h, self.track = ctx, member, horizon, track
 
     def recent(self, k: int, pos: int) -> list[dict]:
@@ -55,45 +121,39 @@ class _FactorsState(ArrayState):
         return out
 
     def explain(self, k, pos, value, unc):
-        fp, ap = self.factor_part[pos, k], self.alpha_part[pos, k]
         if not np.isfinite(value):
-            return "too few sessions for the factor betas", {}
+            return "too few sessions for the factor betas behind abnormal returns", {}
         trades = self.recent(k, pos)
         buys = sum(t["side"] == "buy" for t in trades)
         sells = len(trades) - buys
-        betas = {f: float(b) for f, b in zip(FF5, self.beta[pos, k, 1:], strict=True)}
-        details = {"factor_return_pct": fp * 100, "congress_alpha_pct": ap * 100,
-                   "n_recent_buys": int(buys), "n_recent_sells": int(sells),
-                   "recent_trades": trades[:10], "betas": betas, "value_pct": value * 100,
+        details = {"congress_alpha_pct": value * 100, "n_recent_buys": int(buys),
+                   "n_recent_sells": int(sells), "recent_trades": trades[:10],
                    "recent_sessions": int(self.member.recent), "horizon": int(self.h)}
-        why = f"FF5 expected return {fp * 100:+.2f}% over {self.h} sessions"
-        if trades:
-            why += (f"; {buys} buys and {sells} sells disclosed in the last "
-                    f"{self.member.recent} sessions add {ap * 100:+.2f}% from the traders' "
-                    "track records")
-        else:
-            why += f"; no trades disclosed in the last {self.member.recent} sessions"
-        return why, details
+        if not trades:
+            return f"no trades disclosed in the last {self.member.recent} sessions", details
+        return (f"{buys} buys and {sells} sells disclosed in the last {self.member.recent} "
+                f"sessions; the traders' track records give {value * 100:+.2f}% abnormal "
+                f"over {self.h} sessions", details)
 
 
-class FactorsMember(Member):
-    """Factor-model expected return plus recent traders' congressional alpha (module notes).
+class CongressMember(Member):
+    """Congressional alpha of the ticker's recent traders (module notes, part 2).
 
     Parameters
     ----------
     window, min_obs : int
-        Trailing sessions of the beta regression and the least valid sessions in it.
+        Of the factor model behind the abnormal returns.
     recent : int
         Trades acted on in the last ``recent`` sessions count (ages ``0 .. recent-1``).
     shrink : float
         Pseudo-count of the shrinkage of a track record toward 0.
     """
 
-    name = "factors"
-    label = "factor model and congressional alpha"
+    name = "congress"
+    label = "congressional alpha"
 
     def __init__(self, window: int = 252, min_obs: int = 126, recent: int = 10,
-                 shrink: float = 20.0):
+                 shrink: float = 100.0):
         self.window = window
         self.min_obs = min_obs
         self.recent = recent
@@ -103,41 +163,21 @@ class FactorsMember(Member):
         if not set(FF5 + ("RF",)) <= set(ctx.factors.columns):
             return FailedState(self.name, "unavailable", "the universe has no FF5 factors")
         h = int(horizon)
-        F = ctx.factors[list(FF5)].to_numpy(dtype=float)
-        rf = ctx.factors["RF"].to_numpy(dtype=float)
-        X = np.column_stack([np.ones(len(F)), F])
-        excess = ctx.logret - rf[:, None]
-        beta, rvar, _ = rolling_ols(X, excess, self.window, self.min_obs)
-        # premia: mean of each factor up to the decision session
-        Ff = np.where(np.isfinite(F), F, 0.0)
-        cnt = np.cumsum(np.isfinite(F), axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            prem = np.cumsum(Ff, axis=0) / cnt
-            rf_mean = np.cumsum(np.where(np.isfinite(rf), rf, 0)) / np.cumsum(np.isfinite(rf))
-        factor_part = h * (rf_mean[:, None] + np.einsum("tkd,td->tk", beta[:, :, 1:], prem))
-        # abnormal daily log returns with the betas known at the previous close
-        b_prev = np.full_like(beta, np.nan)
-        b_prev[1:] = beta[:-1]
-        ar = excess - np.einsum("tkd,td->tk", b_prev[:, :, 1:], F)
-        car = np.concatenate([np.zeros((1, ar.shape[1])),
-                              np.cumsum(np.where(np.isfinite(ar), ar, 0.0), axis=0)])
-        arok = np.concatenate([np.zeros((1, ar.shape[1])), np.cumsum(np.isfinite(ar), axis=0)])
+        fm = factor_model(ctx, self.window, self.min_obs)
         tr = ctx.trades
         T = ctx.n_sessions
-        alpha_part = np.zeros((T, ctx.n_tickers))
-        track = _TrackRecord(tr, car, arok, h, T, self.shrink)
+        value = np.zeros((T, ctx.n_tickers))
+        track = _TrackRecord(tr, fm["car"], fm["arok"], h, T, self.shrink)
         for d in range(self.recent):
             p = tr["entry_pos"].to_numpy() + d
             keep = p < T
             s, n = track.at_age(d)
             contrib = tr["sign"].to_numpy() * np.where(n > 0, s / np.maximum(n, 1), 0.0) * (
                 n / (n + self.shrink))
-            np.add.at(alpha_part, (p[keep], tr["k"].to_numpy()[keep]), contrib[keep])
-        value = factor_part + alpha_part
-        unc = np.sqrt(rvar * h)
-        value[~np.isfinite(factor_part)] = np.nan
-        return _FactorsState(self.name, value, unc, factor_part, alpha_part, beta, ctx, self,
-                             h, track.one)
+            np.add.at(value, (p[keep], tr["k"].to_numpy()[keep]), contrib[keep])
+        value[~np.isfinite(fm["daily"])] = np.nan
+        return _CongressState(self.name, value, np.sqrt(fm["rvar"] * h), ctx, self, h,
+                              track.one)
 
 
 class _TrackRecord:
@@ -145,7 +185,9 @@ class _TrackRecord:
 
     def __init__(self, tr, car, arok, h, T, shrink):
         self.tr, self.car, self.arok, self.h, self.T, self.shrink = tr, car, arok, h, T, shrink
-        self.pol = tr["politician"].astype("category").cat.codes.to_numpy().astype(np.int64)
+        # a track record per politician and side: a member's buys and sells are judged apart
+        key = tr["politician"].astype(str) + "|" + tr["side"].astype(str)
+        self.pol = key.astype("category").cat.codes.to_numpy().astype(np.int64)
         self.e = tr["entry_pos"].to_numpy().astype(np.int64)
         self.k = tr["k"].to_numpy().astype(np.int64)
         self.sign = tr["sign"].to_numpy()

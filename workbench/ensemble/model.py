@@ -47,6 +47,7 @@ def _equal_weights(m: int) -> MetaLearner:
     ml = MetaLearner()
     ml.scale_ = np.ones(m)
     ml.alpha_ = np.nan
+    ml.C_ = np.nan
     ml.coef_ = np.full(m, 1.0 / max(m, 1))
     ml.weights_ = ml.coef_.copy()
     ml.intercept_ = 0.0
@@ -243,9 +244,10 @@ def _pieces(preds: list[MemberPrediction]) -> dict:
         d = dict(p.details)
         return d.get(key) if key else (d or None)
 
+    factors = {**(details("factors") or {}), **(details("congress") or {})}
     return {"similar_patterns": details("patterns", "matches"),
             "current_regime": details("regimes", "current"),
-            "factors": details("factors"), "anomaly_score": details("anomaly", "score"),
+            "factors": factors or None, "anomaly_score": details("anomaly", "score"),
             "gamma_exposure": details("options", "gex")}
 
 

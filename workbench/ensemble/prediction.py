@@ -21,7 +21,7 @@ from workbench.ensemble.base import MemberPrediction
 __all__ = ["EnsemblePrediction", "build_insights", "json_safe", "LABELS"]
 
 LABELS = {"cycles": "seasonal cycles", "regimes": "market regimes",
-          "patterns": "DTW analogs", "factors": "factor model and congressional alpha",
+          "patterns": "DTW analogs", "factors": "factor model", "congress": "congressional alpha",
           "network": "leaders' communities", "anomaly": "anomaly score",
           "deep_model": "deep model", "options": "options GEX"}
 

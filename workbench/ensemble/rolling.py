@@ -38,7 +38,8 @@ def rolling_ols(X: np.ndarray, Y: np.ndarray, window: int, min_obs: int,
     min_obs : int
         Fewer valid rows in the window give NaN.
     ridge : float
-        Added to the diagonal of ``X'X`` relative to its trace, for numerical safety only.
+        Each diagonal element of ``X'X`` is multiplied by ``1 + ridge`` (scale-free), for
+        numerical safety only.
 
     Returns
     -------
@@ -72,8 +73,8 @@ def rolling_ols(X: np.ndarray, Y: np.ndarray, window: int, min_obs: int,
         if not len(use):
             continue
         Su = S[use]
-        tr = np.trace(Su, axis1=1, axis2=2) / D
-        Su = Su + (ridge * tr)[:, None, None] * np.eye(D)[None]
+        diag = np.einsum("ndd->nd", Su)
+        Su = Su + ridge * diag[:, :, None] * np.eye(D)[None]
         bu = np.linalg.solve(Su, b[use][:, :, None])[:, :, 0]
         beta[use, k] = bu
         rss = yy[use] - 2 * np.einsum("nd,nd->n", bu, b[use]) + np.einsum(
