@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## create .venv and install the workbench with its dev tools (torch pinned by constraints.txt)
 
-test: install ## run the whole suite (installs chromium for the browser test if absent)
+test: install ## run the whole suite (installs chromium and redis-server for their tests if absent)
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-redis.sh
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: install ## the suite without notebook execution and browser tests
