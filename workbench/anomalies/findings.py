@@ -82,13 +82,15 @@ def anomaly_findings(result, universe, *, features=None, importance=None,
                        "info"))
     if importance is not None:
         s = importance.summary()
-        beats = s["test_r2"] > s["baseline_r2"]
         out.append(Finding(f"Forward {importance.horizon}-session abnormal return from public "
                            f"features: out-of-sample R^2 {s['test_r2']:.3f} vs "
                            f"{s['baseline_r2']:.3f} for the training mean",
-                           "beats baseline" if beats else "does not beat baseline",
-                           f"{int(s['selected'])} of {int(s['features'])} features selected "
-                           f"from {int(s['clusters'])} correlation clusters."))
+                           "beats baseline" if importance.beats_baseline
+                           else "does not beat baseline",
+                           f"Diebold-Mariano p = {s['dm_p']:.3f} (one-sided, squared errors "
+                           f"averaged per decision date); {int(s['selected'])} of "
+                           f"{int(s['features'])} features selected from "
+                           f"{int(s['clusters'])} correlation clusters."))
     if committee is not None and np.isfinite(committee.difference):
         sig = committee.p_clustered < 0.05
         out.append(Finding(f"Committee-relevant trades: {committee.share_relevant:.0%} of "
