@@ -103,5 +103,5 @@ def test_recovery_rows_for_the_report(small, fitted):
     assert all(r["verdict"] in ("recovered", "partly recovered", "not recovered", "info")
                for r in rows)
     found = ensemble_findings(fitted, HORIZON)
-    assert found and "best single member" in found[0].headline
+    assert found and "best single" in found[0].headline
     assert ensemble_recovery(fitted, dataclasses.replace(small, truth=None), HORIZON) == []

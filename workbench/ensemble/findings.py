@@ -63,11 +63,11 @@ def ensemble_findings(ensemble, horizon: int) -> list[Finding]:
     lz = y ** 2
     r = comp[(comp["task"] == "return") & (comp["vs"] == best)].iloc[0]
     mid, lo, hi = _diff_interval(le, lb, dates)
-    rel = 100 * (le.mean() / lb.mean() - 1) if lb.mean() > 0 else np.nan
+    base = lb.mean() if lb.mean() > 0 else np.nan
     out = [Finding(
-        f"Out of sample, the ensemble's squared error is {rel:+.1f}% against the best single "
-        f"member ({LABELS.get(best, best)}): difference {mid:.3g} "
-        f"{fmt_interval(lo, hi, 'num3')} per sample",
+        f"Out of sample, the ensemble's mean squared error differs from the best single "
+        f"member's ({LABELS.get(best, best)}) by {fmt(mid / base, 'pct2')} "
+        f"{fmt_interval(lo / base, hi / base, 'pct2')} (negative: the ensemble is better)",
         "beats baseline" if r["dm_p"] < 0.05 else "does not beat baseline",
         f"Diebold-Mariano one-sided p = {fmt_p(r['dm_p'])} over {int(r['n_dates'])} test dates "
         f"of {ev.predictions['fold'].nunique()} purged walk-forward folds, horizon {h} sessions; "

@@ -19,18 +19,22 @@ def _label(name: str) -> str:
             "mean": "training mean"}.get(name, LABELS.get(name, name))
 
 
-def plot_member_skill(skill: pd.DataFrame, title: str = "Out-of-sample R2 against a zero "
+def plot_member_skill(skill: pd.DataFrame, title: str = "Out-of-sample R² against a zero "
                       "forecast (test folds)") -> go.Figure:
-    """Horizontal bars of each predictor's out-of-sample R2 (ensemble highlighted)."""
-    s = skill.sort_values("r2_oos")
+    """Horizontal bars of each predictor's out-of-sample R2 (ensemble highlighted).
+
+    The training-mean baseline is left out (its R2 is usually far below the others' and would
+    set the scale); it is in the member table.
+    """
+    s = skill[skill["predictor"] != "mean"].sort_values("r2_oos")
     colors = [COLORWAY[3] if p == "ensemble" else "#999999" if p in ("zero", "mean")
               else COLORWAY[0] for p in s["predictor"]]
     fig = go.Figure(go.Bar(
         x=s["r2_oos"] * 100, y=[_label(p) for p in s["predictor"]], orientation="h",
         marker_color=colors, customdata=np.column_stack([s["coverage"] * 100, s["mse"]]),
-        hovertemplate="%{y}<br>R2 %{x:.3f}%<br>coverage %{customdata[0]:.0f}%"
+        hovertemplate="%{y}<br>R² %{x:.3f}%<br>coverage %{customdata[0]:.0f}%"
                       "<br>MSE %{customdata[1]:.3g}<extra></extra>", showlegend=False))
-    fig.update_layout(title=title, xaxis_title="out-of-sample R2 (%)",
+    fig.update_layout(title=title, xaxis_title="out-of-sample R² (%)",
                       yaxis_title="predictor", height=160 + 32 * len(s))
     return fig
 
