@@ -354,3 +354,12 @@ def test_senate_daily_supersedes_aggregate(shared_path, tmp_path):
     assert a.files.loc[0, "superseded"] == 0
     # every trade from a filing both files list has a disclosure date
     assert t2.loc[t2["source"] == "senate_daily", "disclosure_date"].notna().all()
+
+
+def test_store_connection_draws_no_progress_bar(small):
+    """In a notebook kernel DuckDB's progress bar is an ipywidget; static reports cannot show it."""
+    con = open_store(small[1], read_only=True)
+    try:
+        assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
+    finally:
+        con.close()

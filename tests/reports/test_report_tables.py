@@ -69,6 +69,16 @@ def test_format_frame_leaves_no_raw_float_or_midnight():
     assert out.loc[0, "p"] == "<0.001" and out.loc[1, "n"] == "" and out.loc[1, "name"] == ""
 
 
+def test_format_frame_years_and_ids_have_no_thousands_separator():
+    df = pd.DataFrame({"year": [2012, 2020], "filing_year": [2019, 2021], "doc_id": [10012, 9],
+                       "n_trades": [1475, 12]})
+    out = format_frame(df)
+    assert out["year"].tolist() == ["2012", "2020"]
+    assert out["filing_year"].tolist() == ["2019", "2021"]
+    assert out["doc_id"].tolist() == ["10012", "9"]
+    assert out["n_trades"].tolist() == ["1,475", "12"]
+
+
 def test_show_table_escapes_and_links_only_safe_urls():
     df = pd.DataFrame({"politician": [PAYLOAD, "Ann", "Bob"],
                        "profile": ["politicians/A000001.html", "javascript:alert(1)",

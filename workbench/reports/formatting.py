@@ -5,7 +5,8 @@ shows a raw float (``60664951.5``, ``2.150500e+04``) or a midnight time (``00:00
 
 Kinds (``formats={"alpha": "pct"}`` in :func:`format_frame`, or ``kind=`` in :func:`fmt`):
 
-``auto``   from the dtype: dates as ``YYYY-MM-DD``, integers with thousands separators,
+``auto``   from the dtype: dates as ``YYYY-MM-DD``, integers with thousands separators (not
+           integer columns named ``year``, ``*_year``, ``*_id``: those print as they are),
            floats with at most 4 significant digits (thousands separators above 1,000)
 ``pct``    decimal shown as a percentage, 1 decimal (``0.0952`` -> ``9.5%``)
 ``pct_signed``  the same with a sign (``+9.5%``)
@@ -138,6 +139,9 @@ def auto_kind(name: str, series: pd.Series) -> str:
             or low.endswith(("_p", "_q", "_p_value", "_q_value"))):
         return "p"
     if pd.api.types.is_integer_dtype(series):
+        # calendar years and ids are labels, not quantities: no thousands separator
+        if low in ("year", "yr", "congress", "cik", "id") or low.endswith(("_year", "_id")):
+            return "text"
         return "int"
     return "auto"
 

@@ -319,6 +319,7 @@ def _read_parquet_long(path: Path, *, tickers=None, start=None, end=None) -> Par
                "ORDER BY __row")
         try:
             with duckdb.connect() as con:
+                con.execute("SET enable_progress_bar = false")  # a widget inside a kernel
                 df = con.execute(sql, params).df()
         except duckdb.Error as e:
             raise DataError(f"cannot filter parquet: {e}", file=str(path)) from e

@@ -155,7 +155,10 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False,
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        # no progress bar: in a notebook kernel DuckDB draws it as an ipywidget, which a static
+        # report cannot show (it left a "(interactive widget ...)" placeholder in store reports)
         con = duckdb.connect(str(path), read_only=read_only)
+        con.execute("SET enable_progress_bar = false")
     except duckdb.Error as exc:
         raise StoreError(f"{path}: cannot open store: {exc}") from exc
     try:
