@@ -12,7 +12,51 @@ import plotly.graph_objects as go
 
 from workbench.plotting.theme import COLORWAY, party_color
 
-__all__ = ["plot_network", "plot_similarity_heatmap"]
+__all__ = ["plot_network", "plot_similarity_heatmap", "label_positions"]
+
+_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
+
+
+def _label_box(x: float, y: float, text: str, where: str, cw: float, ch: float):
+    """Approximate box (x0, x1, y0, y1) of a label drawn at ``where`` of the point (x, y)."""
+    w = cw * len(text)
+    gap = 1.2 * ch
+    if where == "top center":
+        return x - w / 2, x + w / 2, y + gap - ch / 2, y + gap + ch / 2
+    if where == "bottom center":
+        return x - w / 2, x + w / 2, y - gap - ch / 2, y - gap + ch / 2
+    if where == "middle right":
+        return x + gap, x + gap + w, y - ch / 2, y + ch / 2
+    return x - gap - w, x - gap, y - ch / 2, y + ch / 2
+
+
+def label_positions(points: dict[str, tuple[float, float]], *, width_px: int = 1000,
+                    height_px: int = 650) -> dict[str, str | None]:
+    """Greedy label placement: for each label (in the given order) the first of top, bottom,
+    right, left whose box overlaps no label placed before; ``None`` when all four overlap (the
+    name is then left to the hover text, never drawn over another).
+
+    Boxes are estimated from the data range and the figure size (11 px font: ~6.6 px per
+    character, 14 px line height).
+    """
+    if not points:
+        return {}
+    xs = [p[0] for p in points.values()]
+    ys = [p[1] for p in points.values()]
+    span_x = max(max(xs) - min(xs), 1e-9) * 1.1
+    span_y = max(max(ys) - min(ys), 1e-9) * 1.1
+    cw, ch = 6.6 * span_x / width_px, 14 * span_y / height_px
+    placed: list[tuple[float, float, float, float]] = []
+    out: dict[str, str | None] = {}
+    for name, (x, y) in points.items():
+        out[name] = None
+        for where in _POSITIONS:
+            b = _label_box(x, y, name, where, cw, ch)
+            if all(b[1] <= o[0] or b[0] >= o[1] or b[3] <= o[2] or b[2] >= o[3] for o in placed):
+                placed.append(b)
+                out[name] = where
+                break
+    return out
 
 
 def plot_network(graph: nx.Graph, membership=None, leadership=None, *, seed: int = 0,
@@ -44,6 +88,9 @@ def plot_network(graph: nx.Graph, membership=None, leadership=None, *, seed: int
     leaders = set()
     if leadership is not None and "is_leader" in leadership.table:
         leaders = set(leadership.table.index[leadership.table["is_leader"]])
+    # strongest leaders placed first; a label that fits nowhere stays in the hover text
+    order = sorted(leaders, key=lambda n: (-float(np.nan_to_num(score.get(n, 0.0))), n))
+    where = label_positions({n: (float(pos[n][0]), float(pos[n][1])) for n in order})
     size = {}
     for n in nodes:
         size[comm[n]] = size.get(comm[n], 0) + 1
@@ -61,8 +108,9 @@ def plot_network(graph: nx.Graph, membership=None, leadership=None, *, seed: int
             fill, label = party_color(key), key
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in members], y=[pos[n][1] for n in members],
-            mode="markers+text", name=label, textposition="top center",
-            textfont={"size": 11}, text=[n if n in leaders else "" for n in members],
+            mode="markers+text", name=label,
+            textposition=[where.get(n) or "top center" for n in members],
+            textfont={"size": 11}, text=[n if where.get(n) else "" for n in members],
             marker={"size": [8 + 18 * float(np.nan_to_num(score[n])) for n in members],
                     "color": fill,
                     "line": {"width": 2, "color": [party_color(party[n]) for n in members]}},
