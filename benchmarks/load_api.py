@@ -1,23 +1,31 @@
 """Load test of the prediction service from a second process over loopback.
 
 Starts ``workbench serve`` as a subprocess (one uvicorn worker, 127.0.0.1, its own key
-database with one key per client), then drives it from this process with an asyncio httpx
-client: ``--clients`` concurrent closed-loop clients (default 32) draw ``GET
-/predictions/{ticker}`` requests from one pre-generated list — tickers from a Zipf law over
-the tickers ranked by disclosed trades (most traded first), horizons uniform over 7d/30d/90d,
-``as_of`` the latest session (what a live client asks) — until ``--requests`` are done or
-``--duration`` seconds pass. The cache starts cold, so the first request of every
-(ticker, horizon) is uncached: the hit rate includes those misses.
+database with one key per client) and drives it from this process: ``--clients`` concurrent
+closed-loop clients (default 32) on an asyncio loop draw ``GET /predictions/{ticker}``
+requests from one pre-generated list — tickers from a Zipf law over the tickers ranked by
+disclosed trades (most traded first), horizons uniform over 7d/30d/90d, ``as_of`` the latest
+session (what a live client asks) — until ``--requests`` are done or ``--duration`` seconds
+pass. The cache starts cold, so the first request of every (ticker, horizon) is uncached: the
+hit rate includes those misses. The load generator is a minimal asyncio HTTP/1.1 client by
+default (``--client httpx`` for httpx, which costs ~20x the CPU per request and on 2 cores
+becomes the bottleneck it is meant to measure).
 
 Latency is measured per request in the client (send to last body byte) and split by the
-server's ``X-Cache: hit|miss``. Reported: throughput, p50/p95/p99 cached and uncached, hit rate,
-errors (any non-200 or transport error). The per-key rate limit is raised for the run
-(``WORKBENCH_API_RATE``/``BURST``): the run measures serving, not the limiter.
+server's ``X-Cache: hit|miss``. Reported: throughput, p50/p95/p99 cached and uncached, hit
+rate, errors (any non-200 or transport error), CPU per request of server and client. The
+per-key rate limit is raised for the run (``WORKBENCH_API_RATE``/``BURST``): the run measures
+serving, not the limiter.
+
+Configurations, run one after the other on the same request list (``--configs``):
+``service`` (as shipped: cache-hit fast path, httptools, uvloop) and ``baseline`` (every
+request through the FastAPI route, uvicorn's pure-Python h11 parser and asyncio); the ratio
+of the two is printed.
 
 Goals (issue 12, 2 cores): p95 <= 20 ms cached, <= 100 ms uncached, hit rate >= 80%, 0 errors.
 
     .venv/bin/python benchmarks/load_api.py                      # full synthetic universe
-    .venv/bin/python benchmarks/load_api.py --smoke --requests 2000
+    .venv/bin/python benchmarks/load_api.py --smoke --requests 2000 --predictor forecast
 """
 
 from __future__ import annotations
@@ -66,7 +74,17 @@ def request_plan(tickers: list[str], n: int, s: float, seed: int) -> list[tuple[
     return [(tickers[i], HORIZONS[h]) for i, h in zip(idx, hz, strict=True)]
 
 
-def start_server(args, tmp: Path, n_keys: int) -> tuple[subprocess.Popen, str, list[str]]:
+CONFIGS = {
+    # the service as shipped: cache-hit fast path, httptools parser, uvloop
+    "service": ({}, ["--http", "auto", "--loop", "auto"]),
+    # the named baseline: every request through the FastAPI route, uvicorn's pure-Python
+    # h11 parser and the asyncio loop (same app, same cache)
+    "baseline": ({"WORKBENCH_API_FAST_PATH": "0"}, ["--http", "h11", "--loop", "asyncio"]),
+}
+
+
+def start_server(args, tmp: Path, n_keys: int, config: str = "service"
+                 ) -> tuple[subprocess.Popen, str, list[str]]:
     from workbench.api import KeyStore
 
     db = tmp / "keys.sqlite"
@@ -74,16 +92,21 @@ def start_server(args, tmp: Path, n_keys: int) -> tuple[subprocess.Popen, str, l
     keys = [store.create(f"load client {i}")[1] for i in range(n_keys)]
     store.close()
     port = free_port()
-    env = {**os.environ, "WORKBENCH_API_RATE": "1000000", "WORKBENCH_API_BURST": "1000000"}
+    extra_env, extra_args = CONFIGS[config]
+    env = {**os.environ, "WORKBENCH_API_RATE": "1000000", "WORKBENCH_API_BURST": "1000000",
+           **extra_env}
+    if args.predictor:
+        env["WORKBENCH_API_PREDICTOR"] = args.predictor
     if args.mlflow_uri:
         env["WORKBENCH_MLFLOW_URI"] = args.mlflow_uri
     cmd = [sys.executable, "-m", "workbench", "serve", "--source", args.source,
            "--port", str(port), "--keys-db", str(db)]
+    cmd += extra_args
     if args.smoke:
         cmd.append("--smoke")
     if args.seed is not None:
         cmd += ["--seed", str(args.seed)]
-    log = open(tmp / "server.log", "wb")  # noqa: SIM115  (closed with the process)
+    log = open(tmp / f"server-{config}.log", "wb")  # noqa: SIM115  (closed with the process)
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     return proc, f"http://127.0.0.1:{port}", keys
 
@@ -94,7 +117,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 900.0) -> dict:
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> dict:
     import httpx
 
     deadline = time.monotonic() + timeout
@@ -215,6 +238,13 @@ def main(argv=None) -> int:
     ap.add_argument("--duration", type=float, default=120.0, help="upper bound, seconds")
     ap.add_argument("--zipf", type=float, default=1.1, help="Zipf exponent over ticker ranks")
     ap.add_argument("--mlflow-uri", default=None, help="registry of the served model")
+    ap.add_argument("--start-timeout", type=float, default=3600.0,
+                    help="seconds to wait for the server's start-up (the ensemble warms)")
+    ap.add_argument("--configs", default="service,baseline",
+                    help="comma-separated server configurations to run, in order: "
+                         + ", ".join(CONFIGS))
+    ap.add_argument("--predictor", choices=("auto", "ensemble", "forecast"), default=None,
+                    help="the server's predictor (default its own: auto)")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="load generator: a minimal asyncio HTTP/1.1 client, or httpx")
     ap.add_argument("--json", default=None, help="also write the summary here")
@@ -222,10 +252,26 @@ def main(argv=None) -> int:
 
     tickers = ranked_tickers(args.source, args.seed, args.smoke)
     plan = request_plan(tickers, args.requests, args.zipf, seed=args.seed or 0)
+    summaries = {}
+    for config in args.configs.split(","):
+        summaries[config] = run_config(args, config, tickers, plan)
+        report(summaries[config], config)
+    if {"service", "baseline"} <= set(summaries):
+        a, b = summaries["service"], summaries["baseline"]
+        print(f"service / baseline: throughput x{a['throughput_rps'] / b['throughput_rps']:.2f}"
+              f", server CPU per request x{a['server_cpu_ms_per_request'] / b['server_cpu_ms_per_request']:.2f}"
+              f", p95 cached x{a['cached']['p95'] / b['cached']['p95']:.2f}"
+              f", p95 uncached x{a['uncached']['p95'] / b['uncached']['p95']:.2f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(summaries, indent=1, default=str))
+    return 0
+
+
+def run_config(args, config: str, tickers, plan) -> dict:
     with tempfile.TemporaryDirectory(prefix="wb-load-") as d:
-        proc, url, keys = start_server(args, Path(d), args.clients)
+        proc, url, keys = start_server(args, Path(d), args.clients, config)
         try:
-            health = wait_healthy(url, proc)
+            health = wait_healthy(url, proc, args.start_timeout)
             cpu0, ccpu0 = cpu_seconds(proc.pid), time.process_time()
             results, errors, wall = asyncio.run(drive(url, keys, plan, args.duration,
                                                       args.client))
@@ -239,18 +285,23 @@ def main(argv=None) -> int:
                 proc.kill()
     s = summarize(results, errors, wall)
     s.update({"clients": args.clients, "client": args.client, "tickers": len(tickers),
-              "zipf": args.zipf,
-              "distinct_keys": len(set(plan[: s["requests"]])),
+              "zipf": args.zipf, "distinct_keys": len(set(plan[: s["requests"]])),
               "predictor": health["predictor"], "model": health["model"]["source"] + " v"
               + str(health["model"]["version"]), "server_cache": after["cache"],
+              "start_seconds": health["state_built_seconds"],
               "load_average": os.getloadavg(), "cpus": os.cpu_count(),
               "server_cpu_ms_per_request": server_cpu / max(len(results), 1) * 1000,
               "client_cpu_ms_per_request": client_cpu / max(len(results), 1) * 1000})
-    print(f"{s['requests']} requests by {args.clients} clients in {wall:.1f} s: "
-          f"{s['throughput_rps']:.0f} req/s, errors {s['errors']}, hit rate "
-          f"{s['hit_rate'] * 100:.1f}% ({s['distinct_keys']} distinct keys, "
-          f"{len(tickers)} tickers, Zipf {args.zipf})")
-    print(f"predictor {s['predictor']}, model {s['model']}; load average "
+    return s
+
+
+def report(s: dict, config: str) -> None:
+    print(f"== {config}: {s['requests']} requests by {s['clients']} clients in "
+          f"{s['wall_s']:.1f} s: {s['throughput_rps']:.0f} req/s, errors {s['errors']}, hit "
+          f"rate {s['hit_rate'] * 100:.1f}% ({s['distinct_keys']} distinct keys, "
+          f"{s['tickers']} tickers, Zipf {s['zipf']})")
+    print(f"predictor {s['predictor']} (state built in {s['start_seconds']:.0f} s), model "
+          f"{s['model']}; load average "
           f"{', '.join(f'{x:.1f}' for x in s['load_average'])} on {s['cpus']} CPUs")
     print(f"CPU per request: server {s['server_cpu_ms_per_request']:.2f} ms, load client "
           f"{s['client_cpu_ms_per_request']:.2f} ms")
@@ -263,9 +314,6 @@ def main(argv=None) -> int:
              "hit rate >= 80%": s["hit_rate"] >= 0.8, "0 errors": s["errors"] == 0}
     for g, ok in goals.items():
         print(f"  {'met ' if ok else 'MISSED'} {g}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(s, indent=1, default=str))
-    return 0
 
 
 if __name__ == "__main__":

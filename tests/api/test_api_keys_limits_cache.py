@@ -27,6 +27,7 @@ def test_keys_are_hashed_at_rest_and_verified(tmp_path):
     raw = (tmp_path / "keys.sqlite").read_bytes()
     for key in (k1, k2):
         assert key.split("_", 2)[2].encode() not in raw          # the secret is not stored
+    assert (tmp_path / "keys.sqlite").stat().st_mode & 0o077 == 0       # owner-only file
     con = sqlite3.connect(tmp_path / "keys.sqlite")
     rows = con.execute("SELECT salt, hash FROM api_keys").fetchall()
     con.close()

@@ -81,7 +81,6 @@ def test_default_as_of_is_the_last_session(live, api_universe):
     ticker = most_traded(api_universe, 3)[2]
     body = live.get(f"/predictions/{ticker}", params={"horizon": "90d"}).json()
     assert body["as_of"] == pd.Timestamp(api_universe.prices["date"].max()).date().isoformat()
-    assert body["requested_as_of"] is None
 
 
 def test_missing_invalid_and_revoked_keys(live, api_universe):
@@ -235,3 +234,48 @@ def test_json_is_strict(live, api_universe):
         for m in r.json()["members"]:
             assert m["value"] is None or math.isfinite(m["value"])
     assert np.isfinite(live.get("/health", key=None).json()["state_built_seconds"])
+
+
+def test_concurrent_misses_are_computed_once(live, api_universe):
+    """Single flight: ten requests for one missing key run the predictor once."""
+    import asyncio
+    import dataclasses
+    import threading
+
+    from workbench.api.cache import MemoryCache, prediction_key
+    from workbench.api.routers.predictions import _single_flight
+    from workbench.api.schemas import Horizon
+
+    state = live.app.state.holder.state
+    gate, calls = threading.Event(), []
+
+    class Gated:
+        name = state.predictor.name
+        sessions = state.sessions
+
+        def predict(self, ticker, horizon, pos):
+            calls.append((ticker, horizon, pos))
+            assert gate.wait(60)
+            return state.predictor.predict(ticker, horizon, pos)
+
+    gated = dataclasses.replace(state, predictor=Gated())
+    ticker = sorted(state.priced)[9]
+    pos = len(state.sessions) - 3
+    key = prediction_key(state.epoch, state.model.label, ticker, 30, state.days[pos])
+    cache = MemoryCache()
+
+    async def run():
+        inflight = {}
+        tasks = [asyncio.create_task(_single_flight(inflight, key, cache, gated, ticker,
+                                                    Horizon.d30, pos)) for _ in range(10)]
+        for _ in range(5):
+            await asyncio.sleep(0)          # every task reaches its first await
+        assert list(inflight) == [key]
+        gate.set()
+        bodies = await asyncio.gather(*tasks)
+        assert not inflight
+        return bodies
+
+    bodies = asyncio.run(run())
+    assert len(calls) == 1 and len(set(bodies)) == 1
+    assert cache.get(key) == bodies[0]

@@ -63,6 +63,7 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
         app.state.cache = cache
         app.state.keys = KeyStore(settings.keys_path())
         app.state.limiter = TokenBucketLimiter(settings.rate, settings.burst)
+        app.state.inflight = {}          # cache key -> future of a prediction being computed
         app.state.holder = StateHolder(
             settings, state, cache,
             rebuild=lambda u: build_state(settings, universe=u,
@@ -70,8 +71,7 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
         log.info("serving %s with %s (%s); model %s", settings.source,
                  state.predictor.name, state.predictor_reason, state.model.reason)
         if settings.warm:
-            threading.Thread(target=politicians.performance_table, args=(state,),
-                             name="wb-warm", daemon=True).start()
+            threading.Thread(target=_warm, args=(state,), name="wb-warm", daemon=True).start()
         try:
             yield
         finally:
@@ -96,6 +96,15 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
     for module in (predictions, anomalies, politicians, health):
         app.include_router(module.router)
     return app
+
+
+def _warm(state) -> None:
+    """Compute the per-state tables the first requests would otherwise wait for."""
+    for build in (politicians.performance_table, anomalies.anomaly_table):
+        try:
+            build(state)
+        except Exception as exc:     # e.g. anomalies not installed: the endpoint says so
+            log.info("warm-up of %s skipped: %s", build.__name__, exc)
 
 
 def _version() -> str:

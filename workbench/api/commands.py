@@ -24,7 +24,11 @@ def register(subparsers) -> None:
     s.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"))
     s.add_argument("--warm", action="store_true",
-                   help="compute the politician performance table at start-up")
+                   help="compute politician performance and anomaly scores at start-up")
+    s.add_argument("--http", choices=("auto", "httptools", "h11"), default="auto",
+                   help="uvicorn HTTP parser (auto: httptools when installed)")
+    s.add_argument("--loop", choices=("auto", "uvloop", "asyncio"), default="auto",
+                   help="uvicorn event loop (auto: uvloop when installed)")
     s.add_argument("--predictor", choices=("auto", "ensemble", "forecast"), default=None,
                    help="auto: the ensemble when installed (warmed at start-up: minutes on "
                         "the full universe), else forecast (seconds)")
@@ -86,7 +90,8 @@ def cmd_serve(args) -> int:
     print(f"workbench serve: {settings.source} on http://{args.host}:{args.port} "
           f"(keys in {settings.keys_path()})", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level=args.log_level,
-                access_log=args.log_level in ("info", "debug"), server_header=False)
+                access_log=args.log_level in ("info", "debug"), server_header=False,
+                http=args.http, loop=args.loop)
     return 0
 
 

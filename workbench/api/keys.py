@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
 import sqlite3
@@ -70,6 +71,8 @@ class KeyStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():      # owner-only; SQLite gives its -wal/-shm files the same
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._lock = threading.Lock()
         self._con = sqlite3.connect(str(self.path), check_same_thread=False, timeout=10.0,
                                     isolation_level=None)

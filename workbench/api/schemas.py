@@ -139,7 +139,6 @@ class PredictionResponse(BaseModel):
     ticker: str
     as_of: dt.date = Field(description="Decision session: the last session on or before the "
                                        "requested as_of; data up to its close only")
-    requested_as_of: dt.date | None
     horizon: Horizon
     horizon_sessions: int
     prediction: PredictionOut

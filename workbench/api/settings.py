@@ -61,7 +61,8 @@ class ApiSettings(BaseSettings):
     max_body_bytes : int
         Largest request body accepted (larger: 413).
     warm : bool
-        Compute the per-politician performance table at start-up (in a background thread).
+        Compute the per-politician performance and the anomaly scores at start-up (in a
+        background thread) instead of on the first request that needs them.
     predictor : {"auto", "ensemble", "forecast"}
         ``auto``: the ensemble (warmed on the served universe at start-up; minutes on the
         full synthetic universe) when ``workbench.ensemble`` is installed, else the forecast

@@ -5,14 +5,15 @@ predictor precomputed). Its :attr:`~ServingState.epoch` names the data and model
 ``synthetic:<seed>:<params>`` or ``store:<ingests>:<last ingest>:<trades>``, plus the model
 version. :class:`StateHolder` checks, on every request, whether that is still current:
 
-- the store file's size and modification time (one ``stat``, microseconds); only when they
-  changed is the store opened read-only to count its ingests and trades;
-- the registry's champion version, at most every ``epoch_check_seconds`` and only when the
-  registry file changed since the last look.
+- the store file's size and modification time (one ``stat``, microseconds);
+- the registry file's, at most every ``epoch_check_seconds``.
 
-When the epoch moved (new trades ingested, a new champion promoted) a new state is built in a
-background thread while the old one keeps serving; the swap clears the in-process cache, and
-every cache key carries the epoch, so no prediction of an old state is served after the swap.
+Only when a file changed does a background thread open the store read-only (ingests and
+trades counted) or ask the registry for the champion's version; when the epoch moved (new
+trades ingested, a new champion promoted) that thread builds a new state while the old one
+keeps serving. The swap clears the in-process cache, and every cache key carries the epoch,
+so no prediction of an old state is served after the swap. A failed rebuild keeps the old
+state serving and is reported in ``GET /health`` (``last_error``).
 """
 
 from __future__ import annotations
@@ -170,50 +171,60 @@ class StateHolder:
         return self.state
 
     def _check(self) -> None:
-        sig = _file_sig(self._store)
-        if self._store is not None and sig != self._store_sig:
-            try:
-                moved = store_epoch(self._store) != self.state.data_epoch
-            except Exception:   # the store is being written (lock held): look again later
-                return
-            if not moved or self._start_rebuild("new data in the store", keep_data=False):
-                self._store_sig = sig
-            if moved:
-                return
+        """Per request: two ``stat`` calls at most. Anything slower (opening the store,
+        asking the registry, rebuilding) runs in one background thread at a time."""
+        store_sig = _file_sig(self._store) if self._store is not None else None
+        store_changed = self._store is not None and store_sig != self._store_sig
+        registry_changed = False
         now = time.monotonic()
         if now >= self._next_registry_check:
             self._next_registry_check = now + self.settings.epoch_check_seconds
-            rsig = _file_sig(self._registry)
-            if rsig != self._registry_sig:
-                moved = champion_version(self._uri) != self.state.model.version
-                if not moved or self._start_rebuild("new champion in the registry",
-                                                    keep_data=True):
-                    self._registry_sig = rsig
+            registry_sig = _file_sig(self._registry)
+            registry_changed = registry_sig != self._registry_sig
+        else:
+            registry_sig = self._registry_sig
+        if store_changed or registry_changed:
+            self._start(self._probe, store_sig if store_changed else None,
+                        registry_sig if registry_changed else None)
 
-    def _start_rebuild(self, why: str, keep_data: bool) -> bool:
-        """Start a rebuild in a thread; False when one is already running."""
+    def _start(self, target, *args) -> bool:
+        """Run ``target`` in the background thread; False when that thread is busy (the
+        file signatures are then left alone, so the next request looks again)."""
         with self._lock:
             if self._building is not None and self._building.is_alive():
                 return False
-            log.info("rebuilding the serving state: %s", why)
-            universe = self.state.universe if keep_data else None
-            self._building = threading.Thread(target=self._do_rebuild, args=(universe,),
-                                              name="wb-rebuild", daemon=True)
+            self._building = threading.Thread(target=target, args=args, name="wb-epoch",
+                                              daemon=True)
             self._building.start()
             return True
 
-    def _do_rebuild(self, universe) -> None:
+    def _probe(self, store_sig, registry_sig) -> None:
+        """Did the data or the champion really change? Rebuild if so (background thread)."""
         try:
-            new = self._rebuild(universe)
+            data_moved = False
+            if store_sig is not None:
+                try:
+                    data_moved = store_epoch(self._store) != self.state.data_epoch
+                except Exception:   # the store is being written (lock held): look again later
+                    store_sig = None
+            model_moved = (registry_sig is not None
+                           and champion_version(self._uri) != self.state.model.version)
+            if data_moved or model_moved:
+                why = "new data in the store" if data_moved else "new champion in the registry"
+                log.info("rebuilding the serving state: %s", why)
+                new = self._rebuild(None if data_moved else self.state.universe)
+                self.state = new
+                self.swaps += 1
+                self.last_error = None
+                if self.cache is not None:
+                    self.cache.clear()
+            if store_sig is not None:
+                self._store_sig = store_sig
+            if registry_sig is not None:
+                self._registry_sig = registry_sig
         except Exception as exc:
             self.last_error = f"rebuild failed: {type(exc).__name__}: {exc}"
             log.warning("rebuild failed: %s", exc)
-            return
-        self.state = new
-        self.swaps += 1
-        self.last_error = None
-        if self.cache is not None:
-            self.cache.clear()
 
     def wait_rebuild(self, timeout: float | None = None) -> bool:
         """Block until a running rebuild has finished (tests and shutdown)."""

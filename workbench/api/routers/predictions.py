@@ -1,12 +1,15 @@
 """``GET /predictions/{ticker}``: the ensemble's prediction for a ticker, cached.
 
 The decision session is the last NYSE session of the price history on or before ``as_of``
-(default: the last one); the predictor sees data up to its close only. Answers are cached by
-(epoch, model version, ticker, horizon, decision session); ``X-Cache: hit|miss`` says which.
+(default: the last one); the predictor sees data up to its close only, and the answer names
+that session (so two dates that fall on the same session share one answer). Answers are
+cached by (epoch, model version, ticker, horizon, decision session); ``X-Cache: hit|miss``
+says which. Concurrent misses of one key are computed once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Annotated
 
@@ -31,12 +34,11 @@ def _direction(p: dict) -> str:
     return max(probs, key=probs.get)
 
 
-def build_prediction(state, ticker: str, horizon: Horizon, pos: int,
-                     requested: dt.date | None) -> bytes:
+def build_prediction(state, ticker: str, horizon: Horizon, pos: int) -> bytes:
     """Run the predictor and serialize the validated answer (what the cache stores)."""
     raw = json_safe(state.predictor.predict(ticker, horizon.sessions, pos))
     body = {
-        "ticker": ticker, "as_of": state.sessions[pos].date(), "requested_as_of": requested,
+        "ticker": ticker, "as_of": state.sessions[pos].date(),
         "horizon": horizon, "horizon_sessions": horizon.sessions,
         "prediction": {k: raw[k] for k in ("expected_return", "volatility", "prob_up",
                                            "prob_flat", "prob_down")}
@@ -84,11 +86,47 @@ async def get_prediction(
     if body is not None:
         return Response(body, media_type="application/json", headers={"X-Cache": "hit"})
     try:
-        body = await run_in_threadpool(build_prediction, state, t, horizon, pos, as_of)
+        body = await _single_flight(request.app.state.inflight, key, cache, state, t,
+                                    horizon, pos)
     except NoPriceHistory:
         raise _field_error("as_of", f"no price history for {t} up to this date") from None
-    cache.set(key, body)
     return Response(body, media_type="application/json", headers={"X-Cache": "miss"})
+
+
+async def _single_flight(inflight: dict, key: str, cache, state, ticker: str,
+                         horizon: Horizon, pos: int) -> bytes:
+    """Compute a missing prediction once however many requests ask for it meanwhile.
+
+    The first request runs the predictor in a worker thread and caches the body; concurrent
+    requests for the same key wait for that result (they are answered as misses: they were
+    not served from the cache). A failure reaches every waiter.
+    """
+    fut = inflight.get(key)
+    if fut is not None:
+        try:
+            return await asyncio.shield(fut)
+        except asyncio.CancelledError:
+            if not fut.cancelled():      # this request itself was cancelled
+                raise
+            # the computing request was cancelled: compute here instead
+            return await _single_flight(inflight, key, cache, state, ticker, horizon, pos)
+    fut = asyncio.get_running_loop().create_future()
+    inflight[key] = fut
+    try:
+        body = await run_in_threadpool(build_prediction, state, ticker, horizon, pos)
+    except Exception as exc:
+        fut.set_exception(exc)
+        fut.exception()        # retrieved: no "never retrieved" warning without waiters
+        raise
+    except BaseException:
+        fut.cancel()
+        raise
+    else:
+        cache.set(key, body)
+        fut.set_result(body)
+        return body
+    finally:
+        inflight.pop(key, None)
 
 
 def _field_error(field: str, message: str):
