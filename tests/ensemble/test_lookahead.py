@@ -18,6 +18,14 @@ from workbench.ensemble.context import context_for
 HORIZON = 7
 CUT = "2020-06-30"
 CUTS_CHEAP = ("2020-03-31", "2020-09-30")
+CHEAP = ["cycles", "regimes", "factors", "congress", "options", "network"]
+COSTLY = ["patterns", "anomaly", "deep_model"]
+
+
+def test_every_registered_member_is_truncation_tested():
+    from workbench.ensemble.members import MEMBERS
+
+    assert sorted(CHEAP + COSTLY) == sorted(MEMBERS)
 
 
 def member_frame(member, step: int, first: int = 200):
@@ -39,7 +47,7 @@ def member_frame(member, step: int, first: int = 200):
     return fn
 
 
-@pytest.mark.parametrize("name", ["cycles", "regimes", "factors", "options", "network"])
+@pytest.mark.parametrize("name", CHEAP)
 def test_cheap_members_do_not_look_ahead(small, name):
     from workbench.ensemble.members import member_class
 
@@ -47,7 +55,7 @@ def test_cheap_members_do_not_look_ahead(small, name):
                         rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["patterns", "anomaly", "deep_model"])
+@pytest.mark.parametrize("name", COSTLY)
 def test_costly_members_do_not_look_ahead(small, name):
     from workbench.ensemble.members import member_class
 

@@ -114,16 +114,22 @@ class MemberState:
         return MemberPrediction(self.name, float(v), float(u) if np.isfinite(u) else None,
                                 "ok", why, details)
 
-    def safe_at(self, pos: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`at` with failures turned into NaN (training panels)."""
+    def at_cols(self, pos: int, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`at` for some ticker columns only (states with a per-query cost override it)."""
+        v, u = self.at(pos)
+        return np.asarray(v)[cols], np.asarray(u)[cols]
+
+    def safe_at(self, pos: int, n: int, cols=None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`at` (or :meth:`at_cols`) with failures turned into NaN (training panels)."""
+        m = n if cols is None else len(cols)
         if self.status != "ok":
-            return np.full(n, np.nan), np.full(n, np.nan)
+            return np.full(m, np.nan), np.full(m, np.nan)
         try:
-            v, u = self.at(pos)
+            v, u = self.at(pos) if cols is None else self.at_cols(pos, np.asarray(cols))
             return np.asarray(v, float), np.asarray(u, float)
         except Exception as exc:
             log.warning("ensemble member %s failed at %s: %s", self.name, pos, exc)
-            return np.full(n, np.nan), np.full(n, np.nan)
+            return np.full(m, np.nan), np.full(m, np.nan)
 
 
 class ArrayState(MemberState):

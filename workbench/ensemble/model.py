@@ -77,6 +77,9 @@ class MultiModelEnsemble:
         Walk-forward folds (:func:`~workbench.ensemble.evaluation.make_folds`).
     learner : dict, optional
         :class:`MetaLearner` arguments.
+    max_tickers : int, optional
+        Tickers of the training grid (a fixed hash subset when the universe has more; every
+        ticker is still predicted). None: all.
 
     Attributes
     ----------
@@ -91,10 +94,11 @@ class MultiModelEnsemble:
 
     def __init__(self, members=None, horizons=(7,), step: int | None = None,
                  n_splits: int = 4, test_fraction: float = 0.4, embargo: int = 1,
-                 learner: dict | None = None):
+                 learner: dict | None = None, max_tickers: int | None = 200):
         self.members = members
         self.horizons = tuple(horizons)
         self.step = step
+        self.max_tickers = max_tickers
         self.n_splits = n_splits
         self.test_fraction = test_fraction
         self.embargo = embargo
@@ -131,7 +135,7 @@ class MultiModelEnsemble:
 
         ctx = context_for(universe)
         step = self.step or default_step(h)
-        stack = build_stack(ctx, self.members_, h, step=step)
+        stack = build_stack(ctx, self.members_, h, step=step, max_tickers=self.max_tickers)
         kw = dict(self.learner or {})
         info = {"horizon": h, "step": step, "n_samples": len(stack),
                 "n_dates": int(len(np.unique(stack.pos))) if len(stack) else 0,
@@ -328,7 +332,8 @@ def save_ensemble(ensemble: MultiModelEnsemble, path=None) -> Path:
            "members": [{"name": m.name, "params": m.get_params()} for m in ensemble.members_],
            "params": {"horizons": list(ensemble.horizons), "step": ensemble.step,
                       "n_splits": ensemble.n_splits, "test_fraction": ensemble.test_fraction,
-                      "embargo": ensemble.embargo, "learner": ensemble.learner},
+                      "embargo": ensemble.embargo, "learner": ensemble.learner,
+                      "max_tickers": ensemble.max_tickers},
            "horizons": {str(h): {"meta": m.to_dict(), "info": ensemble.info_.get(h, {})}
                         for h, m in ensemble.metas_.items()}}
     atomic_write_text(path, json.dumps(json_safe(doc), indent=1))
@@ -360,7 +365,8 @@ def load_ensemble(path_or_uri=None) -> MultiModelEnsemble:
     ens = MultiModelEnsemble(members=[member_from_dict(d) for d in doc["members"]],
                              horizons=tuple(p["horizons"]), step=p["step"],
                              n_splits=p["n_splits"], test_fraction=p["test_fraction"],
-                             embargo=p["embargo"], learner=p["learner"])
+                             embargo=p["embargo"], learner=p["learner"],
+                             max_tickers=p.get("max_tickers", 200))
     for h, d in doc["horizons"].items():
         ens.metas_[int(h)] = MetaLearner.from_dict(d["meta"])
         ens.info_[int(h)] = d["info"]

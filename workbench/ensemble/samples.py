@@ -22,7 +22,7 @@ import pandas as pd
 
 from workbench.ensemble.context import FLAT_BAND
 
-__all__ = ["StackData", "build_stack", "default_step", "direction_of"]
+__all__ = ["StackData", "build_stack", "default_step", "direction_of", "stack_columns"]
 
 
 def default_step(horizon: int) -> int:
@@ -96,8 +96,20 @@ class StackData:
                          name="coverage")
 
 
+def stack_columns(ctx, max_tickers: int | None) -> np.ndarray:
+    """Ticker columns of the training grid: all, or a fixed subset of ``max_tickers`` chosen by
+    a hash of the ticker name (so the subset does not depend on the data or its dates)."""
+    import zlib
+
+    K = ctx.n_tickers
+    if max_tickers is None or K <= max_tickers:
+        return np.arange(K)
+    h = np.array([zlib.crc32(t.encode("utf-8")) for t in ctx.tickers], dtype=np.int64)
+    return np.sort(np.argsort(h, kind="stable")[: int(max_tickers)])
+
+
 def build_stack(ctx, members, horizon: int, *, step: int | None = None, first: int = 21,
-                last: int | None = None) -> StackData:
+                last: int | None = None, max_tickers: int | None = None) -> StackData:
     """Member predictions on the grid of decision dates (module notes).
 
     Parameters
@@ -112,6 +124,9 @@ def build_stack(ctx, members, horizon: int, *, step: int | None = None, first: i
         First grid position considered (later positions stay on the anchored grid).
     last : int, optional
         Last decision position (default: the last with a known label, ``T - 1 - h``).
+    max_tickers : int, optional
+        Train on at most this many tickers (:func:`stack_columns`); the analog search costs
+        one query per ticker and date, which a universe of 500 tickers makes slow.
     """
     h = int(horizon)
     step = default_step(h) if step is None else int(step)
@@ -122,18 +137,20 @@ def build_stack(ctx, members, horizon: int, *, step: int | None = None, first: i
     target = ctx.target(h)
     states = [ctx.state(m, h) for m in members]
     M = len(members)
+    cols = stack_columns(ctx, max_tickers)
     Xs, Us, ps, ks = [], [], [], []
     for p in grid:
-        y = target[p]
-        bv = ctx.ewma_vol[p]
-        keep = np.flatnonzero(np.isfinite(y) & np.isfinite(bv) & (bv > 0))
+        y = target[p, cols]
+        bv = ctx.ewma_vol[p, cols]
+        ok = np.isfinite(y) & np.isfinite(bv) & (bv > 0)
+        keep = cols[ok]
         if not len(keep):
             continue
         xv = np.full((len(keep), M), np.nan)
         uv = np.full((len(keep), M), np.nan)
         for j, st in enumerate(states):
-            v, u = st.safe_at(int(p), K)
-            xv[:, j], uv[:, j] = v[keep], u[keep]
+            v, u = st.safe_at(int(p), K, keep)
+            xv[:, j], uv[:, j] = v, u
         Xs.append(xv)
         Us.append(uv)
         ps.append(np.full(len(keep), p))
