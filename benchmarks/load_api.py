@@ -317,4 +317,8 @@ def report(s: dict, config: str) -> None:
 
 
 if __name__ == "__main__":
+    import signal
+
+    # SIGTERM (e.g. a time limit) unwinds like Ctrl-C: the server subprocess is stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main())
