@@ -93,3 +93,50 @@ def test_three_profiles_built_and_linked(smoke_build, seed):
     links = re.findall(r'<a class="wb-link" href="([^"]+)"', factors)
     assert links and all((out / h).exists() for h in links), links
     assert {f"politicians/{pid}.html" for pid in ids} >= set(links)
+
+
+def test_member_context_cache_equals_fresh_computation(seed):
+    """Profiles from the per-universe cache equal profiles from a freshly computed context
+    (the reference), and the cache serves the same universe content only."""
+    from dataclasses import replace
+
+    from pandas.testing import assert_frame_equal
+
+    from workbench.member import member_profile
+    from workbench.member.context import universe_context, universe_fingerprint
+    from workbench.reports.notebook import load_universe
+
+    u = load_universe("synthetic", seed=seed, smoke=True)
+    assert universe_context(u) is universe_context(u)  # computed once
+    again = load_universe("synthetic", seed=seed, smoke=True)  # a new object, same content
+    assert universe_context(again) is universe_context(u)
+    fresh = universe_context(u, cache=False)
+    ids = top_politicians(u.trades, 2)
+    frames = ("trades", "monthly", "performance", "sectors", "committees", "neighbours",
+              "returns")
+    for pid in ids:
+        got, want = member_profile(u, pid), member_profile(u, pid, context=fresh)
+        for name in frames:
+            assert_frame_equal(getattr(got, name), getattr(want, name), check_exact=True)
+        assert got.lag.keys() == want.lag.keys()
+        for k, v in want.lag.items():
+            assert got.lag[k] == pytest.approx(v, rel=0, abs=0, nan_ok=True), k
+    # the same universe with one member's trades removed is another universe
+    smaller = replace(u, trades=u.trades[u.trades["bioguide_id"] != ids[0]])
+    assert universe_fingerprint(smaller) != universe_fingerprint(u)
+    ctx = universe_context(smaller)
+    assert ctx is not universe_context(u)
+    gone = str(u.trades.loc[u.trades["bioguide_id"] == ids[0], "politician"].iloc[0])
+    assert gone in list(universe_context(u).similarity.politicians)
+    assert gone not in list(ctx.similarity.politicians)
+    assert ctx.everyone_late_share == pytest.approx(
+        universe_context(smaller, cache=False).everyone_late_share, rel=0, abs=0)
+    with pytest.raises(ValueError, match="another universe"):
+        member_profile(smaller, ids[1], context=fresh)
+    got = member_profile(smaller, ids[1])
+    want = member_profile(smaller, ids[1], context=universe_context(smaller, cache=False))
+    for name in frames:
+        assert_frame_equal(getattr(got, name), getattr(want, name), check_exact=True)
+    # another seed: another fingerprint
+    other = load_universe("synthetic", seed=seed + 1, smoke=True)
+    assert universe_fingerprint(other) != universe_fingerprint(u)

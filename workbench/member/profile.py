@@ -11,6 +11,10 @@ network neighbours.
   ``holding_days`` sessions; alphas are annualized (x252) with Newey-West errors;
 - committee seats are current-Congress only (:mod:`workbench.data.committees`): relevance of
   older trades is an approximation.
+
+What does not depend on the member (wide prices, the universe portfolio, pair similarities,
+committee relevance of everyone, the late share and sector mix of all trades) comes from
+:func:`workbench.member.context.universe_context`, computed once per universe content.
 """
 
 from __future__ import annotations
@@ -22,10 +26,14 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from workbench.exceptions import DataError
+from workbench.member.context import (
+    LATE_DAYS,
+    UniverseContext,
+    universe_context,
+    universe_fingerprint,
+)
 
 __all__ = ["MemberProfile", "member_profile", "LATE_DAYS"]
-
-LATE_DAYS = 45
 
 
 @dataclass(frozen=True)
@@ -92,31 +100,25 @@ class MemberProfile:
             "late_share": self.lag.get("late_share", np.nan)})
 
 
-def _lag(trades: pd.DataFrame, everyone: pd.DataFrame) -> dict:
-    def days(df):
-        d = (pd.to_datetime(df["disclosure_date"]) - pd.to_datetime(df["transaction_date"]))
-        return d.dt.days.dropna()
-
-    lag, all_lag = days(trades), days(everyone)
+def _lag(trades: pd.DataFrame, everyone_share: float) -> dict:
+    lag = (pd.to_datetime(trades["disclosure_date"])
+           - pd.to_datetime(trades["transaction_date"])).dt.days.dropna()
     n, late = len(lag), int((lag > LATE_DAYS).sum())
     lo, hi = proportion_confint(late, n, alpha=0.05, method="wilson") if n else (np.nan, np.nan)
     return {"n": n, "median_days": float(lag.median()) if n else np.nan,
             "p90_days": float(lag.quantile(0.9)) if n else np.nan, "late": late,
             "late_share": late / n if n else np.nan, "late_low": float(lo), "late_high": float(hi),
-            "everyone_share": float((all_lag > LATE_DAYS).mean()) if len(all_lag) else np.nan}
+            "everyone_share": everyone_share}
 
 
-def _performance(mine, universe, holding_days, model, confidence):
-    from workbench.factors.findings import universe_returns
-    from workbench.factors.inputs import to_wide_prices
+def _performance(mine, universe, holding_days, model, confidence, ctx: UniverseContext):
     from workbench.factors.model import fit_factor_model
     from workbench.factors.portfolios import calendar_time_portfolio
 
     cols = ["alpha", "alpha_low", "alpha_high", "alpha_p", "n_sessions"]
-    levels = to_wide_prices(universe.prices)  # one pivot for both portfolios
-    p = calendar_time_portfolio(mine, levels, side="buy", holding_days=holding_days,
+    p = calendar_time_portfolio(mine, ctx.levels, side="buy", holding_days=holding_days,
                                 entry="disclosure")
-    uni = universe_returns(levels).reindex(p.returns.index)
+    uni = ctx.universe_returns.reindex(p.returns.index)
     r = p.returns.dropna()
     rows = {}
     for name, series, rf in (("market", r, True),
@@ -133,26 +135,21 @@ def _performance(mine, universe, holding_days, model, confidence):
     return table, returns
 
 
-def _sectors(mine, everyone, securities) -> pd.DataFrame:
+def _sectors(mine, ctx: UniverseContext) -> pd.DataFrame:
     cols = ["sector", "n_trades", "share", "everyone_share"]
-    if securities is None or not len(securities) or "sector" not in securities:
+    if ctx.sector_of is None:
         return pd.DataFrame(columns=cols)
-    sector = securities.drop_duplicates("ticker").set_index("ticker")["sector"]
-    mine_s = mine["ticker"].map(sector).dropna()
-    all_s = everyone["ticker"].map(sector).dropna()
+    mine_s = mine["ticker"].map(ctx.sector_of).dropna()
     if mine_s.empty:
         return pd.DataFrame(columns=cols)
     out = mine_s.value_counts().rename("n_trades").to_frame()
     out["share"] = out["n_trades"] / out["n_trades"].sum()
-    out["everyone_share"] = all_s.value_counts(normalize=True).reindex(out.index).fillna(0.0)
+    out["everyone_share"] = ctx.everyone_sector_share.reindex(out.index).fillna(0.0)
     return out.rename_axis("sector").reset_index()[cols]
 
 
-def _neighbours(universe, name: str, n: int) -> pd.DataFrame:
-    from workbench.network import compute_similarity
-
+def _neighbours(sim, name: str, n: int) -> pd.DataFrame:
     cols = ["politician", "weight", "jaccard"]
-    sim = compute_similarity(universe.trades, universe.securities)
     if name not in list(sim.politicians):
         return pd.DataFrame(columns=cols)
     w = sim.matrix("weight")[name].drop(name)
@@ -163,8 +160,12 @@ def _neighbours(universe, name: str, n: int) -> pd.DataFrame:
 
 
 def member_profile(universe, bioguide_id: str, *, holding_days: int = 21, model: str = "ff5",
-                   n_neighbours: int = 8, confidence: float = 0.95) -> MemberProfile:
+                   n_neighbours: int = 8, confidence: float = 0.95,
+                   context: UniverseContext | None = None) -> MemberProfile:
     """Profile of the member with ``bioguide_id`` (see the module docstring for the dates).
+
+    ``context`` (default: :func:`~workbench.member.context.universe_context` of ``universe``,
+    cached per universe content) supplies what does not depend on the member.
 
     Raises
     ------
@@ -181,20 +182,24 @@ def member_profile(universe, bioguide_id: str, *, holding_days: int = 21, model:
     month = pd.to_datetime(mine["transaction_date"]).dt.to_period("M").dt.to_timestamp()
     monthly = (mine.assign(month=month).groupby(["month", "side"], observed=True).size()
                .rename("n_trades").reset_index())
+    if context is None:
+        ctx = universe_context(universe)
+    elif context.fingerprint != universe_fingerprint(universe):
+        raise ValueError("context was computed from another universe (fingerprints differ)")
+    else:
+        ctx = context
     committees = pd.DataFrame(columns=["n_trades", "n_relevant", "share", "base_rate", "excess"])
-    if len(getattr(universe, "committee_members", ())) and len(getattr(universe, "committees",
-                                                                          ())):
-        from workbench.data.committees import relevance_by_member
-
-        rel = relevance_by_member(universe)
+    if ctx.relevance is not None:
+        rel = ctx.relevance
         committees = rel[rel["bioguide_id"] == bioguide_id].drop(columns="bioguide_id")
-    performance, returns = _performance(mine, universe, holding_days, model, confidence)
+    performance, returns = _performance(mine, universe, holding_days, model, confidence, ctx)
     return MemberProfile(
         bioguide_id=bioguide_id, name=name, party=str(first.get("party") or "unknown"),
         chamber=str(first.get("chamber") or "unknown"), state=str(first.get("state") or ""),
-        trades=mine.reset_index(drop=True), monthly=monthly, lag=_lag(mine, trades),
+        trades=mine.reset_index(drop=True), monthly=monthly,
+        lag=_lag(mine, ctx.everyone_late_share),
         performance=performance, returns=returns,
-        sectors=_sectors(mine, trades, getattr(universe, "securities", None)),
+        sectors=_sectors(mine, ctx),
         committees=committees.reset_index(drop=True),
-        neighbours=_neighbours(universe, name, n_neighbours),
+        neighbours=_neighbours(ctx.similarity, name, n_neighbours),
         holding_days=int(holding_days), model=model, confidence=confidence)

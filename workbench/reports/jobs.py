@@ -9,7 +9,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["ReportJob", "ReportOutcome", "BuildResult", "safe_name"]
+__all__ = ["ReportJob", "ReportBatch", "ReportOutcome", "BuildResult", "safe_name"]
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -58,6 +58,24 @@ class ReportJob:
     plotlyjs: str = "file"
     commit: str = "unknown"
     kind: str = "report"
+
+
+@dataclass(frozen=True)
+class ReportBatch:
+    """Jobs executed one after another in ONE kernel (one Dask task): politician profiles.
+
+    See :func:`workbench.reports.execute.run_batch`.
+
+    Attributes
+    ----------
+    name : str
+        Label of the task (``profiles-0``...).
+    jobs : tuple of ReportJob
+        Sharing kernel and working directory.
+    """
+
+    name: str
+    jobs: tuple[ReportJob, ...]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 :func:`build_reports` is what ``workbench reports build`` runs: it discovers
 ``notebooks/*.ipynb``, injects parameters into each notebook's ``parameters`` cell, executes the
 notebooks (serially, or as Dask tasks, see :mod:`workbench.reports.distributed`), writes one HTML
-per notebook and ``index.html``.
+per notebook and ``index.html``. Each notebook runs in a kernel of its own
+(:func:`~workbench.reports.execute.run_report`); the politician profiles run in batches, one
+kernel per batch (:func:`~workbench.reports.execute.run_batch`): one batch in a serial build,
+as many batches as Dask workers otherwise.
 
 Paths: output file names are derived from the notebook file stem only (sanitized); parameter
 values never take part in a path, so ``-p name=../../x`` cannot redirect output.
@@ -13,23 +16,24 @@ good HTML of that report stays in place (new files are written to a temporary fi
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from workbench.exceptions import ReportError
-from workbench.reports.jobs import BuildResult, ReportJob, ReportOutcome, safe_name
+from workbench.reports.execute import notebook_title, run_batch, run_report
+from workbench.reports.jobs import BuildResult, ReportBatch, ReportJob, ReportOutcome, safe_name
 from workbench.reports.parameters import read_parameters, resolve_parameters
 
-__all__ = ["ReportJob", "ReportOutcome", "BuildResult", "discover_notebooks", "safe_name",
-           "make_jobs", "run_report", "publish_outcome", "build_reports", "EXECUTED_DIR"]
+__all__ = ["ReportJob", "ReportBatch", "ReportOutcome", "BuildResult", "discover_notebooks",
+           "safe_name", "make_jobs", "run_report", "run_batch", "publish_outcome",
+           "build_reports", "notebook_title", "EXECUTED_DIR"]
 
 EXECUTED_DIR = "ipynb"
 
@@ -83,89 +87,6 @@ def make_jobs(notebooks: Iterable[Path], given: Mapping[str, Any], *, kernel_nam
     if len(set(names)) != len(names):
         raise ReportError(f"two notebooks map to the same report name: {names}")
     return jobs
-
-
-def notebook_title(nb: nbformat.NotebookNode, default: str) -> str:
-    """Text of the first markdown ``# heading`` of the notebook, else ``default``."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip() or default
-            break
-    return default
-
-
-def _error_text(exc: BaseException) -> str:
-    ename = getattr(exc, "ename", None)
-    if ename:  # PapermillExecutionError
-        return (f"{ename}: {getattr(exc, 'evalue', '')} "
-                f"(cell {getattr(exc, 'exec_count', '?')})")
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _failed(job: ReportJob, exc: BaseException) -> ReportOutcome:
-    """The outcome of a job whose Dask task died (worker lost, unpicklable error)."""
-    return ReportOutcome(name=job.name, status="failed",
-                         parameters={**job.defaults, **job.parameters}, duration_s=0.0,
-                         started="", error=f"dask: {type(exc).__name__}: {exc}")
-
-
-def run_report(job: ReportJob) -> ReportOutcome:
-    """Execute one notebook and export it; never raises for a failing notebook.
-
-    Runs wherever it is called (this process, or a Dask worker): the kernel is a subprocess of
-    the caller. Returns the HTML and executed notebook as text; nothing is written to disk
-    except papermill's scratch file in a temporary directory.
-    """
-    import papermill as pm
-
-    from workbench.reports.kernel import ReportKernelManager
-    from workbench.reports.page import build_page
-    from workbench.reports.publish import extract_provenance
-
-    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    effective = {**job.defaults, **job.parameters}
-    t0 = time.perf_counter()
-    executed = None
-    cwd = job.cwd if job.cwd and Path(job.cwd).is_dir() else None
-    with tempfile.TemporaryDirectory(prefix="wb-report-") as tmp:
-        src = Path(tmp) / "input.ipynb"
-        dst = Path(tmp) / "output.ipynb"
-        src.write_text(job.notebook_json, encoding="utf-8")
-        try:
-            executed = pm.execute_notebook(
-                str(src), str(dst), parameters=dict(job.parameters), kernel_name=job.kernel_name,
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                cwd=cwd, execution_timeout=job.timeout,
-                kernel_manager_class=ReportKernelManager)
-            error = ""
-        except Exception as exc:  # report the failure in the index, keep the build going
-            error = _error_text(exc)
-            if dst.exists():
-                try:
-                    executed = nbformat.read(str(dst), as_version=4)
-                except Exception:  # a half-written scratch file adds nothing to the error
-                    executed = None
-    duration = time.perf_counter() - t0
-    prov = extract_provenance(executed) if executed is not None else None
-    executed_text = nbformat.writes(executed) if executed is not None else ""
-    if error:
-        return ReportOutcome(name=job.name, status="failed", parameters=effective,
-                             duration_s=duration, started=started, error=error,
-                             provenance=prov, executed=executed_text, kind=job.kind)
-    try:
-        page = build_page(executed, job, effective=effective, provenance=prov,
-                          started=started, duration_s=duration,
-                          title=notebook_title(executed, job.name))
-    except Exception as exc:  # export failure: same treatment as an execution failure
-        return ReportOutcome(name=job.name, status="failed", parameters=effective,
-                             duration_s=time.perf_counter() - t0, started=started,
-                             error=f"export: {_error_text(exc)}", provenance=prov,
-                             executed=executed_text, kind=job.kind)
-    return ReportOutcome(name=job.name, status="ok", parameters=effective,
-                         duration_s=time.perf_counter() - t0, started=started, provenance=prov,
-                         executed=executed_text, kind=job.kind, **page)
 
 
 def publish_outcome(outcome: ReportOutcome, out_dir: str | Path) -> None:
@@ -231,8 +152,6 @@ def build_reports(notebooks_dir: str | Path | None = None, out_dir: str | Path |
     -------
     BuildResult
     """
-    import os
-
     from workbench.reports.notebook import UNIVERSE_CACHE_ENV
 
     # One synthetic universe per build: notebooks and profiles load it from a pickle in a
@@ -280,12 +199,13 @@ def _build(notebooks_dir, out_dir, parameters, only, workers, scheduler, kernel_
     commit = git_commit()
     kw = {"kernel_name": kernel_name, "timeout": timeout, "plotlyjs": plotlyjs, "commit": commit}
     jobs = make_jobs(paths, given, **kw) if paths else []
+    profile_jobs: list[ReportJob] = []
     if ids:
         nb = profiles.profile_notebook(notebooks_dir)
         declared = {p.name for p in read_parameters(nb)}
         base = {k: v for k, v in given.items() if k in declared}
-        jobs += [replace(make_jobs([nb], base | {"politician": pid}, **kw)[0], name=pid,
-                         kind="profile") for pid in ids]
+        profile_jobs = [replace(make_jobs([nb], base | {"politician": pid}, **kw)[0], name=pid,
+                                kind="profile") for pid in ids]
     out_dir.mkdir(parents=True, exist_ok=True)
     if plotlyjs == "file":
         write_plotlyjs(out_dir)
@@ -301,7 +221,8 @@ def _build(notebooks_dir, out_dir, parameters, only, workers, scheduler, kernel_
 
     from tqdm.auto import tqdm
 
-    with tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress) as bar:
+    total = len(jobs) + len(profile_jobs)
+    with tqdm(total=total, desc="reports", unit="report", disable=not progress) as bar:
         def tick(outcome: ReportOutcome) -> None:
             done(outcome)
             bar.set_postfix_str(f"{outcome.name}: {outcome.status}")
@@ -310,11 +231,18 @@ def _build(notebooks_dir, out_dir, parameters, only, workers, scheduler, kernel_
         if scheduler is None and workers == 1:
             for job in jobs:
                 tick(run_report(job))
+            run_batch(profile_jobs, on_done=tick)  # every profile in one kernel
         else:
+            from workbench.reports.batch import split_batches
             from workbench.reports.distributed import run_on_dask
+            from workbench.reports.execute import failed_outcomes, run_unit
 
-            run_on_dask(run_report, jobs, workers=workers, scheduler=scheduler, on_done=tick,
-                        on_error=_failed)
+            # one batch per worker, submitted first: the longest tasks start first and the
+            # notebooks fill in around them
+            batches = [ReportBatch(f"profiles-{i}", b) for i, b in
+                       enumerate(split_batches(profile_jobs, _dask_slots(workers, scheduler)))]
+            run_on_dask(run_unit, [*batches, *jobs], workers=workers, scheduler=scheduler,
+                        on_done=lambda outs: [tick(o) for o in outs], on_error=failed_outcomes)
     outcomes.sort(key=lambda o: o.name)
     for o in outcomes:
         if o.status == "ok":
@@ -322,3 +250,13 @@ def _build(notebooks_dir, out_dir, parameters, only, workers, scheduler, kernel_
     index = write_index(out_dir, [o.index_row() for o in outcomes], commit=commit)
     return BuildResult(out_dir=out_dir, outcomes=tuple(outcomes), index=index)
 
+
+def _dask_slots(workers: int | None, scheduler: str | None) -> int:
+    """Tasks the cluster runs at once: its threads (an existing scheduler) or ``workers``
+    (default: cores, as :func:`workbench.reports.distributed.local_cluster`)."""
+    if scheduler is None:
+        return int(workers or os.cpu_count() or 1)
+    from distributed import Client
+
+    with Client(scheduler) as client:
+        return max(1, sum(client.nthreads().values()))
