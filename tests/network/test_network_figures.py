@@ -24,12 +24,22 @@ def test_label_positions_dense_cluster_has_no_overlap(seed):
     assert where["Far Left"] == "top center" and where["Far Right"] == "top center"
     # reference: recompute every drawn box with the same scale and check all pairs
     xs, ys = zip(*pts.values(), strict=True)
-    cw = 6.6 * (max(xs) - min(xs)) * 1.1 / 1000
-    ch = 14 * (max(ys) - min(ys)) * 1.1 / 650
+    cw = 7.0 * (max(xs) - min(xs)) * 1.1 / 900
+    ch = 16.0 * (max(ys) - min(ys)) * 1.1 / 450
     boxes = [_label_box(*pts[n], n, w, cw, ch) for n, w in where.items() if w]
     assert all(not _overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), \
         f"seed {seed}"
     assert 2 < len(boxes) < len(pts), f"seed {seed}: {where}"  # some dropped, most kept
+
+
+def test_label_positions_scale_from_the_whole_figure():
+    """Two leaders close together inside a wide figure: the scale is that of everything drawn
+    (the leaders alone span almost nothing, which once made every label look far apart)."""
+    pts = {"Isaac Winslow": (0.00, 0.00), "Patricia Fairbanks": (0.05, 0.005)}
+    alone = label_positions(pts)
+    assert alone == {"Isaac Winslow": "top center", "Patricia Fairbanks": "top center"}
+    where = label_positions(pts, extent=(-1.0, 1.0, -1.0, 1.0))
+    assert where["Isaac Winslow"] == "top center" and where["Patricia Fairbanks"] != "top center"
 
 
 def test_plot_network_labels_only_placed_leaders(seed):

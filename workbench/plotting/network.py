@@ -30,22 +30,27 @@ def _label_box(x: float, y: float, text: str, where: str, cw: float, ch: float):
     return x - gap - w, x - gap, y - ch / 2, y + ch / 2
 
 
-def label_positions(points: dict[str, tuple[float, float]], *, width_px: int = 1000,
-                    height_px: int = 650) -> dict[str, str | None]:
+def label_positions(points: dict[str, tuple[float, float]], *, extent=None,
+                    width_px: int = 900, height_px: int = 450) -> dict[str, str | None]:
     """Greedy label placement: for each label (in the given order) the first of top, bottom,
     right, left whose box overlaps no label placed before; ``None`` when all four overlap (the
     name is then left to the hover text, never drawn over another).
 
-    Boxes are estimated from the data range and the figure size (11 px font: ~6.6 px per
-    character, 14 px line height).
+    ``extent`` is ``(xmin, xmax, ymin, ymax)`` of everything drawn (default: of ``points``).
+    Boxes are estimated from that data range and the plotting area (defaults: the area of a
+    650 px high figure without its title and margins, at the narrowest report width), with an
+    11 px font taken as 7 px per character and a 16 px line: conservative, so that estimates
+    err towards dropping a label rather than overlapping one.
     """
     if not points:
         return {}
-    xs = [p[0] for p in points.values()]
-    ys = [p[1] for p in points.values()]
-    span_x = max(max(xs) - min(xs), 1e-9) * 1.1
-    span_y = max(max(ys) - min(ys), 1e-9) * 1.1
-    cw, ch = 6.6 * span_x / width_px, 14 * span_y / height_px
+    if extent is None:
+        xs = [p[0] for p in points.values()]
+        ys = [p[1] for p in points.values()]
+        extent = (min(xs), max(xs), min(ys), max(ys))
+    span_x = max(extent[1] - extent[0], 1e-9) * 1.1
+    span_y = max(extent[3] - extent[2], 1e-9) * 1.1
+    cw, ch = 7.0 * span_x / width_px, 16.0 * span_y / height_px
     placed: list[tuple[float, float, float, float]] = []
     out: dict[str, str | None] = {}
     for name, (x, y) in points.items():
@@ -90,7 +95,10 @@ def plot_network(graph: nx.Graph, membership=None, leadership=None, *, seed: int
         leaders = set(leadership.table.index[leadership.table["is_leader"]])
     # strongest leaders placed first; a label that fits nowhere stays in the hover text
     order = sorted(leaders, key=lambda n: (-float(np.nan_to_num(score.get(n, 0.0))), n))
-    where = label_positions({n: (float(pos[n][0]), float(pos[n][1])) for n in order})
+    allx = [float(p[0]) for p in pos.values()] or [0.0]
+    ally = [float(p[1]) for p in pos.values()] or [0.0]
+    where = label_positions({n: (float(pos[n][0]), float(pos[n][1])) for n in order},
+                            extent=(min(allx), max(allx), min(ally), max(ally)))
     size = {}
     for n in nodes:
         size[comm[n]] = size.get(comm[n], 0) + 1
