@@ -127,3 +127,15 @@ def test_every_registered_detector_is_well_formed():
         default = getattr(SynthParams(), d.param)
         assert min(d.sizes) <= default <= max(d.sizes) or d.param == "event_sell_factor", name
         assert pickle.loads(pickle.dumps(d)).name == name
+
+
+def test_detected_at_the_null_gives_no_mde():
+    """A dial whose null still shows the effect (e.g. volatility forecasts at an equal-volatility
+    regime spread) gets no MDE: the table and the finding say so instead of "at least 0"."""
+    flat = fake_curve("volatility_forecast", {0.0: (1, 1), 0.5: (1, 1), 1.0: (1, 1)}, trials=1)
+    study = PowerStudy((flat,), (1, 2))
+    assert flat.mde == 0.0                                   # the crossing is at the null
+    assert study.mde_table()["MDE (80% power)"].iloc[0] == (
+        "not defined (detected at the null: 100%)")
+    text = study.findings()[0].headline
+    assert "including the dial's null" in text and "no MDE" in text and "at least 0" not in text

@@ -127,7 +127,7 @@ class AlphaMDEResult:
     def findings(self) -> list:
         from workbench.reports.findings import Finding
 
-        return [Finding(self.statement(), "info",
+        return [Finding(f"Real data, not simulated: {self.statement()}", "info",
                         f"{self.n_obs} sessions; circular block bootstrap of the "
                         f"{self.model.upper()} residuals (blocks of {self.block_length} "
                         f"sessions, {self.n_boot} replicates); rejection rate with no planted "

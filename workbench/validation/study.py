@@ -87,7 +87,10 @@ class PowerStudy:
         rows = []
         for c in self.curves:
             s = c.summary()
-            if math.isnan(s["mde"]):
+            if _detected_at_null(c):
+                mde = (f"not defined (detected at the null: "
+                       f"{c.false_positive()['rate']:.0%})")
+            elif math.isnan(s["mde"]):
                 top = c.curve.iloc[-1]
                 mde = (f"not reached ({top['power']:.0%} at "
                        f"{format_size(top['display_size'], s['unit'])})")
@@ -164,6 +167,13 @@ class PowerStudy:
             n = int(c.curve["trials"].iloc[0])
             how = f"{s['criterion']}; {s['seeds']} seeds x {len(c.curve)} sizes ({n} trials " \
                   f"per size), exact binomial 95% intervals."
+            if _detected_at_null(c):
+                out.append(Finding(
+                    f"{s['label']}: detected at every size run, including the dial's null "
+                    f"({unit or s['param']} {format_size(_null_display(c), unit)}, "
+                    f"{c.false_positive()['rate']:.0%} of seeds): this dial does not remove "
+                    f"what the detector finds, so it gives no MDE.", "info", how))
+                continue
             if math.isnan(s["mde"]):
                 top = c.curve["power"].iloc[-1]
                 out.append(Finding(
@@ -191,6 +201,17 @@ class PowerStudy:
                 f"[{worst['ci_low']:.0%}, {worst['ci_high']:.0%}]).", verdict,
                 f"{int(known['trials'].sum())} null trials over {len(known)} detectors."))
         return out
+
+
+def _detected_at_null(curve: PowerResult) -> bool:
+    """The null point's detection rate reaches the target: the dial's null is not one."""
+    row = curve.null_row
+    return row is not None and row["power"] >= curve.target
+
+
+def _null_display(curve: PowerResult) -> float:
+    """The detector's null dial value on its display scale."""
+    return curve.detector.null * curve.detector.display_scale
 
 
 def _pct(x: float) -> str:
