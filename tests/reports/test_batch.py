@@ -63,7 +63,7 @@ def same_report(got, want, tmp_path) -> None:
                                                         want.downloads)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # xdist may interleave modules: run once
 def profile_runs(tmp_path_factory, seed):
     """Top-3 smoke profiles run separately (a kernel each) and as one batch
     ``[P1, P2, P3, absent member, P1]``: three in one kernel, a failure, then a new kernel."""
