@@ -88,7 +88,7 @@ def ensemble_findings(ensemble, horizon: int) -> list[Finding]:
             "beats baseline" if d["dm_p"] < 0.05 else "does not beat baseline",
             f"Diebold-Mariano one-sided p = {fmt_p(d['dm_p'])}."))
     out.append(Finding(
-        f"Confidence is calibrated out of sample: expected calibration error "
+        f"Calibration of the confidence out of sample: expected calibration error "
         f"{ev.ece() * 100:.1f} points (temperature {info.get('temperature', np.nan):.2f})",
         "info", "Top-label reliability over 10 equal-width bins; each fold's temperature "
                 "comes from the earlier folds only (the first fold keeps 1)."))

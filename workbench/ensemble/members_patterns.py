@@ -16,9 +16,9 @@ overlapping the query's own window. The search is filter-and-refine:
 
 Unlike :func:`workbench.patterns.find_similar_patterns` (exact top-k, about a second per query
 on the full universe) this is approximate: an exact DTW neighbour outside the PAA short list is
-missed: with the default 512 candidates and stride 1, 78% of the exact top-10 were returned
-on 12 random queries of the CI universe (64 candidates: 33%); ``benchmarks/bench_ensemble.py``
-measures it beside the exact search. Windows end on sessions that are
+missed: with the default 512 candidates and stride 1, 86% of the exact top-10 (worst query
+30%) were returned on 12 random queries of the CI universe
+(``benchmarks/bench_ensemble.py --smoke --analog-queries 12``, beside the exact search). Windows end on sessions that are
 multiples of ``stride`` (anchored at the first session), which divides the work by
 ``stride``; the DTW band absorbs part of the shift (a planted 30-session motif is still found,
 see the tests).

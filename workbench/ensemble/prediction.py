@@ -152,8 +152,8 @@ def build_insights(pred: EnsemblePrediction) -> tuple[str, ...]:
     ece = pred.meta.get("ece")
     if ece is not None and np.isfinite(ece):
         out.append(f"Confidence {pred.confidence * 100:.0f}% is the probability of the most "
-                   f"likely direction ({pred.direction}), calibrated out of sample "
-                   f"(expected calibration error {ece * 100:.1f} points).")
+                   f"likely direction ({pred.direction}), temperature-scaled; its out-of-sample "
+                   f"expected calibration error is {ece * 100:.1f} points.")
     else:
         out.append(f"Confidence {pred.confidence * 100:.0f}% is the probability of the most "
                    f"likely direction ({pred.direction}); not calibrated "
