@@ -11,6 +11,8 @@ the business cycle. Econometrica 57(2), 357-384. doi:10.2307/1912559
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import warnings
 
 import numpy as np
@@ -22,6 +24,22 @@ from workbench.exceptions import DataError, NotFittedError
 from workbench.synthetic.truth import REGIME_NAMES
 
 __all__ = ["regime_features", "RegimeDetector", "label_states", "expected_durations"]
+
+
+@contextlib.contextmanager
+def quiet_hmm():
+    """Silence hmmlearn during a fit: its warnings and its "Model is not converging" log lines
+    (an EM step that lowers the likelihood by round-off; restarts are compared by likelihood
+    anyway), which otherwise print as stderr boxes in every report that fits an HMM."""
+    log = logging.getLogger("hmmlearn.base")
+    old = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        log.setLevel(old)
 
 
 def regime_features(returns: pd.Series, volume: pd.Series | None = None, *,
@@ -198,8 +216,7 @@ class RegimeDetector:
             [np.diag(c) for c in covs])
         off = 0.02 / (n - 1) if n > 1 else 0.0
         model.transmat_ = np.full((n, n), off) + np.eye(n) * (1.0 - n * off)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet_hmm():
             model.fit(Z)
         return model
 

@@ -14,7 +14,6 @@ the business cycle. Econometrica 57(2), 357-384. doi:10.2307/1912559
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,7 @@ from scipy.optimize import linear_sum_assignment
 from threadpoolctl import threadpool_limits
 
 from workbench.exceptions import DataError
-from workbench.regimes.detector import RegimeDetector, _rank, label_states
+from workbench.regimes.detector import RegimeDetector, _rank, label_states, quiet_hmm
 
 __all__ = ["WalkForwardRegimes", "walk_forward_regimes", "walk_forward_proba"]
 
@@ -115,8 +114,7 @@ def _warm_fit(prev: RegimeDetector, X: pd.DataFrame, n_iter: int, seed: int | No
     covs = pm.covars_ * np.outer(r, r)[None]
     model.covars_ = covs if det.covariance_type == "full" else np.array(
         [np.diag(c) for c in covs])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_hmm():
         model.fit(Z)
     det._set_model(model, Z)
     det.n_states_ = n
