@@ -83,7 +83,11 @@ def test_mde_calibrated_and_matches_closed_form(seed):
     c = res.curve
     assert c["power"].is_monotonic_increasing and c["alpha"].iloc[0] == 0.0
     text = res.statement()
-    assert "no edge larger than about" in text and f"{100 * res.mde:.1f}%/yr" in text
+    assert f"{100 * res.mde:.1f}%/yr" in text
+    if res.significant():  # a null sample is significant 5% of the time
+        assert "which the test detects" in text and "no edge" not in text, f"seed {seed}"
+    else:
+        assert "no edge larger than about" in text, f"seed {seed}"
     assert mde_findings(None) == [] and len(mde_findings(res)) == 1
     assert store_alpha_mde("") is None
     # a real alpha of the MDE's size is detected about 80% of the time in fresh samples
@@ -92,6 +96,16 @@ def test_mde_calibrated_and_matches_closed_form(seed):
         yk, fk = make_returns(seed + 1000 + k, n=1500, alpha_daily=res.mde / 252)
         hits += fit_factor_model(yk, fk, "ff5").alpha_p < 0.05
     assert 0.8 - 0.2 <= hits / 40 <= 0.8 + 0.17          # binomial(40, 0.8): 99% range
+
+
+def test_statement_of_a_significant_alpha_claims_no_bound(seed):
+    y, f = make_returns(seed, n=1500, alpha_daily=0.30 / 252)     # 30%/yr: far beyond the MDE
+    res = alpha_mde(y, f, n_boot=200, random_state=seed)
+    assert res.significant(), f"seed {seed}"
+    text = res.statement()
+    assert "which the test detects" in text and "no edge larger" not in text, text
+    assert res.findings(real=False)[0].headline.startswith("For this portfolio")
+    assert res.findings()[0].headline.startswith("Real data, not simulated: ")
 
 
 @pytest.mark.shared

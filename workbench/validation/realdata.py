@@ -114,20 +114,31 @@ class AlphaMDEResult:
         """One-sided upper confidence bound of the observed alpha (normal, HAC SE)."""
         return self.observed_alpha + stats.norm.ppf(confidence) * self.observed_se
 
+    def significant(self) -> bool:
+        """Whether the observed alpha itself is significant at ``level`` (normal, HAC SE)."""
+        z = stats.norm.ppf(1 - self.level / 2)
+        return bool(abs(self.observed_alpha) > z * self.observed_se)
+
     def statement(self) -> str:
-        """One sentence a report can quote."""
+        """One sentence a report can quote (what the test could see, and what it saw)."""
         what = self.description or "this portfolio"
-        return (f"For {what}, a {self.model.upper()} alpha of {100 * self.mde:+.1f}%/yr "
+        head = (f"For {what}, a {self.model.upper()} alpha of {100 * self.mde:+.1f}%/yr "
                 f"[{100 * self.mde_low:.1f}, {100 * self.mde_high:.1f}] would be detected "
                 f"{self.target:.0%} of the time (Newey-West test at {self.level:.0%}); the "
                 f"observed alpha is {100 * self.observed_alpha:+.1f}%/yr "
-                f"(SE {100 * self.observed_se:.1f}), so the data show no edge larger than "
-                f"about {100 * self.mde:.1f}%/yr.")
+                f"(SE {100 * self.observed_se:.1f})")
+        if self.significant():
+            return head + ", which the test detects."
+        return head + (f", not significant, so the data show no edge larger than about "
+                       f"{100 * self.mde:.1f}%/yr.")
 
-    def findings(self) -> list:
+    def findings(self, *, real: bool = True) -> list:
+        """One finding; ``real`` prefixes it with "Real data, not simulated:" (for reports on
+        synthetic data whose banner would otherwise cover it)."""
         from workbench.reports.findings import Finding
 
-        return [Finding(f"Real data, not simulated: {self.statement()}", "info",
+        prefix = "Real data, not simulated: " if real else ""
+        return [Finding(f"{prefix}{self.statement()}", "info",
                         f"{self.n_obs} sessions; circular block bootstrap of the "
                         f"{self.model.upper()} residuals (blocks of {self.block_length} "
                         f"sessions, {self.n_boot} replicates); rejection rate with no planted "
