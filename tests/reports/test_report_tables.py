@@ -69,6 +69,12 @@ def test_format_frame_leaves_no_raw_float_or_midnight():
     assert out.loc[0, "p"] == "<0.001" and out.loc[1, "n"] == "" and out.loc[1, "name"] == ""
 
 
+def test_values_that_round_to_zero_have_no_minus_sign():
+    assert fmt(-0.00001, "pct") == "0.0%" and fmt(-0.00001, "pct_signed") == "+0.0%"
+    assert fmt(-0.000001, "pct2") == "0.00%" and fmt(-0.0001, "num2") == "0.00"
+    assert fmt(-0.0012, "pct2") == "-0.12%" and fmt(-0.012, "pct_signed") == "-1.2%"
+
+
 def test_format_frame_years_and_ids_have_no_thousands_separator():
     df = pd.DataFrame({"year": [2012, 2020], "filing_year": [2019, 2021], "doc_id": [10012, 9],
                        "n_trades": [1475, 12]})

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["STATUSES", "MemberPrediction", "MemberState", "ArrayState", "FailedState",
-           "build_state", "position_of"]
+           "build_state", "position_of", "signed_pct"]
 
 log = logging.getLogger(__name__)
 
@@ -176,3 +176,10 @@ def position_of(sessions: pd.DatetimeIndex, as_of) -> int:
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     return int(sessions.asi8.searchsorted(ts.as_unit("ns").value, side="right")) - 1
+
+
+def signed_pct(x: float, digits: int = 2) -> str:
+    """``x`` (a decimal) as a signed percentage, ``+0.00%`` rather than ``-0.00%`` when it
+    rounds to zero."""
+    v = round(float(x) * 100, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{v:+.{digits}f}%"

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from workbench.ensemble.base import signed_pct
 from workbench.ensemble.prediction import LABELS
 from workbench.reports.findings import Finding, recovery_verdict
 from workbench.reports.formatting import fmt, fmt_interval, fmt_p
@@ -75,7 +76,7 @@ def ensemble_findings(ensemble, horizon: int) -> list[Finding]:
     rz = comp[(comp["task"] == "return") & (comp["vs"] == "zero")].iloc[0]
     r2 = 1 - le.mean() / lz.mean() if lz.mean() > 0 else np.nan
     out.append(Finding(
-        f"Against a zero-return forecast: out-of-sample R2 {r2 * 100:+.2f}%",
+        f"Against a zero-return forecast: out-of-sample R2 {signed_pct(r2)}",
         "beats baseline" if rz["dm_p"] < 0.05 else "does not beat baseline",
         f"Diebold-Mariano one-sided p = {fmt_p(rz['dm_p'])}; returns over {h} sessions are "
         "mostly noise, so a forecast that cannot beat zero is the usual result."))
@@ -175,7 +176,7 @@ def ensemble_recovery(ensemble, universe, horizon: int) -> list[dict]:
         rows.append({
             "detector": f"{LABELS[member]} member",
             "planted": f"{what}: {n_live} samples with planted return still to come "
-                       f"(mean {planted[ok].mean() * 100:+.2f}% over {h} sessions)",
+                       f"(mean {signed_pct(planted[ok].mean())} over {h} sessions)",
             "recovered": f"sign agrees on {hits} of {n_live} ({hits / n_live * 100:.0f}%), "
                          f"binomial p = {fmt_p(pv)}",
             "verdict": "recovered" if pv < 0.05 else "not recovered",

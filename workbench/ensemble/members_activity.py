@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.ensemble.base import ArrayState, FailedState
+from workbench.ensemble.base import ArrayState, FailedState, signed_pct
 from workbench.ensemble.context import Member
 from workbench.ensemble.rolling import prior_group_mean
 
@@ -76,7 +76,7 @@ class _SumState(ArrayState):
         if not len(idx):
             return f"no {self.label} in the last {self.recent} sessions", details
         return (f"{len(idx)} {self.label} in the last {self.recent} sessions, together "
-                f"{value * 100:+.2f}%", details)
+                f"{signed_pct(value)}", details)
 
 
 class NetworkMember(Member):
@@ -309,7 +309,7 @@ class OptionsMember(Member):
                                           "flip_level", "call_wall", "put_wall",
                                           "wall_distance", "setup")}
             return (f"chain of {pd.Timestamp(c['quote_date']).date()}: {kind}; {nn} past "
-                    f"chains of that kind, shrunk mean {v * 100:+.2f}% over {h} sessions",
+                    f"chains of that kind, shrunk mean {signed_pct(v)} over {h} sessions",
                     {"gex": gex, "n_past": nn, "value_pct": v * 100, "horizon": h})
 
         st.explain = explain

@@ -26,7 +26,7 @@ import zlib
 
 import numpy as np
 
-from workbench.ensemble.base import ArrayState, FailedState
+from workbench.ensemble.base import ArrayState, FailedState, signed_pct
 from workbench.ensemble.context import Member
 
 __all__ = ["DeepMember", "in_training_subset"]
@@ -134,7 +134,7 @@ class DeepMember(Member):
                 return f"no complete {w}-session window of returns", {}
             ref = refits[j]
             return (f"{self.model.upper()} refitted {ref['session'].date()} on "
-                    f"{ref['n_train']} samples (ONNX): {v * 100:+.2f}% over {h} sessions",
+                    f"{ref['n_train']} samples (ONNX): {signed_pct(v)} over {h} sessions",
                     {"refit": ref["session"], "n_train": ref["n_train"],
                      "value_pct": v * 100, "horizon": h})
 

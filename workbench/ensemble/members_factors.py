@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.ensemble.base import ArrayState, FailedState
+from workbench.ensemble.base import ArrayState, FailedState, signed_pct
 from workbench.ensemble.context import Member
 from workbench.ensemble.rolling import prior_group_mean, rolling_ols
 
@@ -72,7 +72,7 @@ class _FactorsState(ArrayState):
         if not np.isfinite(value):
             return "too few sessions for the factor betas", {}
         betas = {f: float(b) for f, b in zip(FF5, self.beta[pos, k, 1:], strict=True)}
-        return (f"FF5 expected return {value * 100:+.2f}% over {self.h} sessions",
+        return (f"FF5 expected return {signed_pct(value)} over {self.h} sessions",
                 {"factor_return_pct": value * 100, "betas": betas, "horizon": int(self.h)})
 
 
@@ -132,7 +132,7 @@ class _CongressState(ArrayState):
         if not trades:
             return f"no trades disclosed in the last {self.member.recent} sessions", details
         return (f"{buys} buys and {sells} sells disclosed in the last {self.member.recent} "
-                f"sessions; the traders' track records give {value * 100:+.2f}% abnormal "
+                f"sessions; the traders' track records give {signed_pct(value)} abnormal "
                 f"over {self.h} sessions", details)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.ensemble.base import ArrayState, FailedState
+from workbench.ensemble.base import ArrayState, FailedState, signed_pct
 from workbench.ensemble.context import Member
 from workbench.ensemble.rolling import rolling_ols
 
@@ -54,7 +54,7 @@ class _CyclesState(ArrayState):
                 "n_sessions": n}
         per = ", ".join(str(int(p)) for p in self.periods)
         return (f"harmonic fit (periods {per} sessions) on {n} sessions: "
-                f"{value * 100:+.2f}% over {self.h} sessions",
+                f"{signed_pct(value)} over {self.h} sessions",
                 {"n_sessions": n, "periods": list(self.periods), "value_pct": value * 100})
 
 
@@ -117,7 +117,7 @@ class _RegimesState(ArrayState):
         mean_h = self.mu[pos, k, self.names.index(cur["name"])] * self.h
         return (f"market regime {cur['name']} with probability "
                 f"{cur['probability'] * 100:.0f}%; this ticker's mean in that regime is "
-                f"{mean_h * 100:+.2f}% over {self.h} sessions",
+                f"{signed_pct(mean_h)} over {self.h} sessions",
                 {"regime": cur["name"], "probability_pct": cur["probability"] * 100,
                  "regime_mean_pct": mean_h * 100, "value_pct": value * 100, "current": cur})
 

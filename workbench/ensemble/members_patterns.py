@@ -34,7 +34,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from workbench.ensemble.base import MemberState
+from workbench.ensemble.base import MemberState, signed_pct
 from workbench.ensemble.context import Member
 
 __all__ = ["PatternsMember", "banded_dtw", "paa_segments"]
@@ -222,7 +222,7 @@ class _PatternsState(MemberState):
                 for i in range(len(e))]
         med = float(np.median(o))
         ups = int(np.sum(o > 0))
-        return (f"{len(e)} DTW analogs of the last {m} sessions, median {med * 100:+.1f}% "
+        return (f"{len(e)} DTW analogs of the last {m} sessions, median {signed_pct(med, 1)} "
                 f"after {h} sessions ({ups} of {len(e)} rose)",
                 {"n_matches": int(len(e)), "median_outcome_pct": med * 100, "n_rose": ups,
                  "window": m, "horizon": h, "value_pct": value * 100, "matches": rows})

@@ -70,6 +70,11 @@ def _date(x) -> str:
     return ts.strftime("%Y-%m-%d %H:%M")
 
 
+def _nz(v: float, digits: int) -> float:
+    """``v`` rounded, without a negative zero (``-0.0001`` shows as ``0.0``, not ``-0.0``)."""
+    return round(v, digits) + 0.0
+
+
 def fmt(x, kind: str = "auto", *, missing: str = "n/a") -> str:
     """One value as text (see the module docstring for the kinds)."""
     if kind not in KINDS:
@@ -90,15 +95,15 @@ def fmt(x, kind: str = "auto", *, missing: str = "n/a") -> str:
     if kind == "auto":
         return _auto_number(v)
     if kind == "pct":
-        return f"{v * 100:,.1f}%"
+        return f"{_nz(v * 100, 1):,.1f}%"
     if kind == "pct_signed":
-        return f"{v * 100:+,.1f}%"
+        return f"{_nz(v * 100, 1):+,.1f}%"
     if kind == "pct2":
-        return f"{v * 100:,.2f}%"
+        return f"{_nz(v * 100, 2):,.2f}%"
     if kind == "int":
         return f"{round(v):,.0f}"
     if kind in ("num1", "num2", "num3"):
-        return f"{v:,.{kind[-1]}f}"
+        return f"{_nz(v, int(kind[-1])):,.{kind[-1]}f}"
     if kind == "p":
         return fmt_p(v)
     if kind == "usd":
