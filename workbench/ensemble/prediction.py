@@ -128,7 +128,8 @@ class EnsemblePrediction:
 
 
 def _pct(x: float, signed: bool = True, digits: int = 2) -> str:
-    return f"{x * 100:+.{digits}f}%" if signed else f"{x * 100:.{digits}f}%"
+    v = round(x * 100, digits) + 0.0  # no "-0.00%"
+    return f"{v:+.{digits}f}%" if signed else f"{v:.{digits}f}%"
 
 
 def build_insights(pred: EnsemblePrediction) -> tuple[str, ...]:

@@ -79,12 +79,12 @@ def plot_attribution(prediction, title: str | None = None) -> go.Figure:
     f = f.assign(contribution=f["attribution"] * 100).sort_values("contribution")
     colors = [COLORWAY[2] if v > 0 else COLORWAY[3] if v < 0 else "#bbbbbb"
               for v in f["contribution"]]
-    text = [f"{v:+.2f}%" if s == "ok" else s for v, s in zip(f["contribution"], f["status"],
-                                                              strict=True)]
+    text = [f"{round(v, 2) + 0.0:+.2f}%" if s == "ok" else s  # + 0.0: no "-0.00%"
+            for v, s in zip(f["contribution"], f["status"], strict=True)]
     fig = go.Figure(go.Bar(x=f["contribution"], y=f["label"], orientation="h",
                            marker_color=colors, text=text, textposition="outside",
                            hovertext=f["reason"], hoverinfo="text", showlegend=False))
-    er = prediction.expected_return * 100
+    er = round(prediction.expected_return * 100, 2) + 0.0
     day = pd.Timestamp(prediction.as_of).date()
     fig.update_layout(
         title=title or (f"{prediction.ticker} on {day}: expected {er:+.2f}% over "
