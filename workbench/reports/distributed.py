@@ -1,8 +1,9 @@
 """Run report jobs as Dask tasks: a ``LocalCluster`` of processes, or an existing scheduler.
 
-Each task is :func:`workbench.reports.runner.run_report`, which starts its own kernel on the
-worker and returns the HTML and executed notebook as text; this process writes them, so workers
-need the ``workbench`` package and the data, not the output directory.
+Each task is :func:`workbench.reports.execute.run_report` (one notebook, its own kernel) or
+:func:`workbench.reports.execute.run_batch` (a batch of politician profiles in one kernel),
+started on the worker; it returns the HTML and executed notebooks as text and this process
+writes them, so workers need the ``workbench`` package and the data, not the output directory.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def run_on_dask(task: Callable[[Any], Any], jobs: Sequence[Any], *, workers: int
     """Run ``task(job)`` for each job on Dask; outcomes in completion order.
 
     ``on_done`` is called with each outcome as it arrives. This module knows nothing of
-    reports: :func:`workbench.reports.runner.build_reports` passes ``run_report`` as ``task``.
+    reports: :func:`workbench.reports.runner.build_reports` passes ``run_report`` (or
+    ``run_batch``) as ``task``.
 
     Parameters
     ----------
