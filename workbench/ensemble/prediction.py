@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.ensemble.base import MemberPrediction
+from workbench.ensemble.base import MemberPrediction, signed_pct
 
 __all__ = ["EnsemblePrediction", "build_insights", "json_safe", "LABELS"]
 
@@ -128,8 +128,7 @@ class EnsemblePrediction:
 
 
 def _pct(x: float, signed: bool = True, digits: int = 2) -> str:
-    v = round(x * 100, digits) + 0.0  # no "-0.00%"
-    return f"{v:+.{digits}f}%" if signed else f"{v:.{digits}f}%"
+    return signed_pct(x, digits) if signed else f"{round(x * 100, digits) + 0.0:.{digits}f}%"
 
 
 def build_insights(pred: EnsemblePrediction) -> tuple[str, ...]:
