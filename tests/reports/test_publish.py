@@ -138,6 +138,27 @@ def test_smoke_build_publishes_every_notebook(smoke_build, seed):
     assert (out / "plotly.min.js").exists()
 
 
+def test_every_report_offers_its_tables_for_download(smoke_build):
+    """Each report writes at least one key table beside it (CSV and Parquet), links it from
+    the page and from the index (09 once showed plain DataFrames with no downloads)."""
+    out = smoke_build.out_dir
+    rows = index_rows(out)
+    index = (out / "index.html").read_text()
+    for o in smoke_build.outcomes:
+        if o.kind != "report":
+            continue
+        files = rows[o.name]["downloads"]
+        assert any(f.endswith(".csv") for f in files), o.name
+        assert {f.rsplit(".", 1)[0] for f in files if f.endswith(".csv")} == \
+            {f.rsplit(".", 1)[0] for f in files if f.endswith(".parquet")}, o.name
+        html = (out / f"{o.name}.html").read_text()
+        for f in files:
+            assert (out / f).is_file(), (o.name, f)
+            assert f'href="{f}"' in html, (o.name, f)
+            if f.endswith(".csv"):
+                assert f'href="{f}"' in index, (o.name, f)
+
+
 def test_overview_report_content(smoke_build, seed):
     html = (smoke_build.out_dir / "00_data_overview.html").read_text()
     row = index_rows(smoke_build.out_dir)["00_data_overview"]
