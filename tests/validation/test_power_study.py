@@ -67,6 +67,22 @@ def test_tables_and_findings(study):
     assert study.provenance.set_index("item").loc["seeds", "value"] == "1, 2"
 
 
+def test_dial_without_a_true_null_is_left_out_of_the_false_positive_verdict():
+    """A detector found at its dial's null (the dial does not remove what it detects) gives
+    no MDE and no false-positive rate: the verdict covers the others and names it."""
+    up = fake_curve("informed_calendar", {0.0: (0, 0), 0.01: (1, 1), 0.06: (1, 1)}, trials=1)
+    always = fake_curve("leaders", {0.0: (4, 4), 8.0: (4, 4), math.inf: (4, 4)})
+    study = PowerStudy((up, always), (1, 2))
+    f = study.findings()
+    assert "gives no MDE" in f[1].headline
+    assert f[-1].verdict == "not significant"
+    assert "every detector with a true null" in f[-1].headline
+    assert "Left out: Community leaders (lead-lag)" in f[-1].detail
+    assert study.planted_rows("realistic")[1]["detail"].startswith("no MDE")
+    assert study.planted_rows("realistic")[0]["detail"].startswith("MDE ")
+    assert study.mde_table()["MDE (80% power)"].iloc[1].startswith("not defined")
+
+
 def test_format_size():
     assert format_size(0.123456, "planted alpha (%/yr)") == "12.3%"
     assert format_size(math.inf) == "no limit"

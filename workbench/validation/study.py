@@ -148,12 +148,14 @@ class PowerStudy:
             p0, p1 = r["power at default"], r[f"power at {preset}"]
             verdict = ("info" if np.isnan(p0) else "recovered" if p0 >= c.target
                        else "partly recovered" if p0 > 0 else "not recovered")
+            mde = ("no MDE (detected at the dial's null too)" if _detected_at_null(c)
+                   else f"MDE {r['MDE']}")
             rows.append({
                 "detector": f"{r['detector']}: {c.detector.unit or c.detector.param}",
                 "planted": f"{r['planted (default)']} ({preset}: {r[f'planted ({preset})']})",
                 "recovered": f"{_pct(p0)} of seeds at the default, {_pct(p1)} at {preset}",
                 "verdict": verdict,
-                "detail": f"MDE {r['MDE']}; {c.detector.criterion}"})
+                "detail": f"{mde}; {c.detector.criterion}"})
         return rows
 
     def findings(self) -> list:
@@ -187,19 +189,26 @@ class PowerStudy:
                 f"{s['label']}: detected with 80% power when {unit or s['param']} is "
                 f"{s['direction']} {format_size(s['mde'], unit)} (interval {lo} to {hi}).",
                 "info", how))
+        # A dial whose null still carries the effect (reported above) measures no false
+        # positives: its "null" is not one, so it is left out of this verdict and named.
+        not_null = {c.detector.label or c.detector.name for c in self.curves
+                    if _detected_at_null(c)}
         fp = self.false_positive_table()
-        known = fp[fp["trials"] > 0]
+        known = fp[(fp["trials"] > 0) & ~fp["detector"].isin(not_null)]
         bad = known[known["holds level"] == False]  # noqa: E712  (None: no null point)
         if len(known):
             worst = known.loc[known["rate"].idxmax()]
             verdict = "not significant" if bad.empty else "significant"
             text = ("False-positive rates at the null hold their stated level for every "
-                    "detector" if bad.empty else
+                    "detector with a true null" if bad.empty else
                     f"False-positive rate above its level for {', '.join(bad['detector'])}")
+            left_out = (f" Left out: {', '.join(sorted(not_null))} (its dial's null keeps "
+                        "the effect, see above)." if not_null else "")
             out.append(Finding(
                 f"{text} (highest: {worst['detector']}, {worst['rate']:.0%} "
                 f"[{worst['ci_low']:.0%}, {worst['ci_high']:.0%}]).", verdict,
-                f"{int(known['trials'].sum())} null trials over {len(known)} detectors."))
+                f"{int(known['trials'].sum())} null trials over {len(known)} "
+                f"detectors.{left_out}"))
         return out
 
 
