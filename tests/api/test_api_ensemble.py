@@ -68,3 +68,34 @@ def test_ensemble_answer_mirrors_predict_ticker(ens_live, api_universe):
     assert body["model"]["version"] == "1" and body["predictor"] == "ensemble"
     again = lv.get(f"/predictions/{ticker}", params={"as_of": "2020-10-16", "horizon": "7d"})
     assert again.headers["x-cache"] == "hit" and again.content == r.content
+
+
+def test_latest_session_misses_use_the_batch_and_answer_as_on_demand(ens_live, api_universe):
+    """At the latest session the members come from the start-up batch; the served bodies are
+    byte for byte the bodies built with every member computed on demand."""
+    from workbench.api.routers.predictions import build_prediction
+    from workbench.api.schemas import Horizon
+    from workbench.ensemble.batch import BATCH_KEY
+    from workbench.ensemble.context import context_for
+
+    lv, ensemble = ens_live
+    state = lv.app.state.holder.state
+    ctx = context_for(api_universe)
+    last = len(ctx.sessions) - 1
+    stored = {k: v for k, v in list(ctx.cache.items())
+              if isinstance(k, tuple) and k and k[0] == BATCH_KEY}
+    assert {(k[2], k[3]) for k in stored} == {(7, last)} and len(stored) == len(MEMBERS)
+    assert state.predictor.scored["pos"] == last
+    tickers = sorted(state.priced)[1::12]
+    served = {}
+    for t in tickers:
+        r = lv.get(f"/predictions/{t}", params={"horizon": "7d"})
+        assert r.status_code == 200 and r.headers["x-cache"] == "miss", r.text
+        served[t] = r.content
+    for k in stored:                 # on demand: the same ensemble without the batch
+        ctx.cache.pop(k, None)
+    try:
+        ref = {t: build_prediction(state, t, Horizon.d7, last) for t in tickers}
+    finally:
+        ctx.cache.update(stored)
+    assert served == ref

@@ -265,8 +265,13 @@ def test_concurrent_misses_are_computed_once(live, api_universe):
     cache = MemoryCache()
 
     async def run():
+        import types
+        from concurrent.futures import ThreadPoolExecutor
+
         inflight = {}
-        tasks = [asyncio.create_task(_single_flight(inflight, key, cache, gated, ticker,
+        app_state = types.SimpleNamespace(inflight=inflight,
+                                          miss_executor=ThreadPoolExecutor(1))
+        tasks = [asyncio.create_task(_single_flight(app_state, key, cache, gated, ticker,
                                                     Horizon.d30, pos)) for _ in range(10)]
         for _ in range(5):
             await asyncio.sleep(0)          # every task reaches its first await

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import FastAPI
 
@@ -64,6 +65,11 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
         app.state.keys = KeyStore(settings.keys_path())
         app.state.limiter = TokenBucketLimiter(settings.rate, settings.burst)
         app.state.inflight = {}          # cache key -> future of a prediction being computed
+        # misses are computed FIFO by a few dedicated threads (settings.miss_workers), not by
+        # Starlette's 40-thread pool: CPU-bound threads share the GIL with the event loop
+        app.state.miss_executor = (
+            ThreadPoolExecutor(settings.miss_workers, thread_name_prefix="wb-miss")
+            if settings.miss_workers else None)
         app.state.holder = StateHolder(
             settings, state, cache,
             rebuild=lambda u: build_state(settings, universe=u,
@@ -78,6 +84,8 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
             app.state.holder.wait_rebuild(timeout=30)
             app.state.keys.close()
             cache.close()
+            if app.state.miss_executor is not None:
+                app.state.miss_executor.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="workbench prediction service", description=DESCRIPTION,
                   version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,

@@ -10,7 +10,10 @@ registry champion's own forecast, :mod:`workbench.api.champion`).
 - :class:`EnsemblePredictor` (default when ``workbench.ensemble`` is installed): an ensemble
   loaded with ``load_ensemble`` (``$WORKBENCH_ENSEMBLE`` or ``data/ensemble/ensemble.json``)
   or else a default ``MultiModelEnsemble``, warmed on the served universe at start-up (member
-  states built, meta-learners of the served horizons fitted walk-forward).
+  states built, meta-learners of the served horizons fitted walk-forward) and batch-scored:
+  every member's prediction of every ticker at the latest session is computed at start-up
+  (``workbench.ensemble.score_members``), so a miss there costs the meta-learner, insights,
+  activity and registry forecast only.
 - :class:`ForecastPredictor` (fallback): the registry champion, else a historical-drift
   member; no meta-learner, probabilities from a normal law, confidence not calibrated.
 
@@ -29,6 +32,7 @@ import pandas as pd
 
 from workbench.api.activity import ActivityIndex
 from workbench.api.champion import ChampionRunner
+from workbench.api.schemas import json_safe
 from workbench.factors.inputs import to_wide_prices
 
 __all__ = ["Predictor", "ForecastPredictor", "EnsemblePredictor", "make_predictor",
@@ -161,6 +165,7 @@ class EnsemblePredictor:
     """``workbench.ensemble.predict_ticker`` with one warmed ensemble per serving state."""
 
     name = "ensemble"
+    json_safe_output = True     # EnsemblePrediction.to_dict() is; the parts added here made so
 
     def __init__(self, universe, model, ensemble, warm_horizons=SERVED_HORIZONS):
         import workbench.ensemble as ens
@@ -175,8 +180,13 @@ class EnsemblePredictor:
         self._col = {t: i for i, t in enumerate(self.tickers)}
         self.activity = ActivityIndex(universe.trades, self.sessions)
         self.champion = ChampionRunner(universe, model, self.tickers, self.sessions)
+        self.scored = None
         if warm_horizons:
             ensemble.warm(universe, tuple(warm_horizons))
+            # batch scoring: every member's prediction of every ticker at the latest session,
+            # so a miss there runs only the meta-learner, insights, activity and the registry
+            # forecast (other sessions compute the members on demand; same answers)
+            self.scored = ens.score_members(ensemble, universe, tuple(warm_horizons))
 
     def predict(self, ticker: str, horizon: int, pos: int) -> dict:
         try:
@@ -186,10 +196,10 @@ class EnsemblePredictor:
             raise NoPriceHistory(ticker) from None
         out = dict(pred.to_dict())
         if not out.get("politician_activity"):
-            out["politician_activity"] = self.activity.summary(ticker, pos)
+            out["politician_activity"] = json_safe(self.activity.summary(ticker, pos))
         k = self._col.get(ticker)
         deep = self.champion.forecast(k, pos, int(horizon)) if k is not None else None
-        out["registry_forecast"] = deep if deep and deep["status"] == "ok" else None
+        out["registry_forecast"] = json_safe(deep) if deep and deep["status"] == "ok" else None
         return out
 
 

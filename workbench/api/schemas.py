@@ -27,6 +27,11 @@ BIOGUIDE_PATTERN = r"^[A-Z][0-9]{6}$"
 
 def json_safe(value):
     """Plain JSON values: NaN/inf -> None, numpy scalars -> Python, dates -> ISO strings."""
+    tp = type(value)
+    if tp is str or tp is int or tp is bool or value is None:    # most leaves: no checks
+        return value
+    if tp is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

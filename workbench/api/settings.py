@@ -70,6 +70,11 @@ class ApiSettings(BaseSettings):
     fast_path : bool
         Answer plain cached prediction requests before FastAPI routing
         (:mod:`workbench.api.fastpath`); off only to compare with the route.
+    miss_workers : int
+        Threads computing cache misses (a dedicated FIFO executor). The computation is
+        CPU-bound Python sharing the GIL with the event loop: more threads do not finish
+        misses sooner, they slow every miss down together and stall cached answers (0: the
+        Starlette thread pool of up to 40 threads, as before; kept to compare).
     """
 
     model_config = SettingsConfigDict(env_prefix="WORKBENCH_API_", extra="ignore",
@@ -93,6 +98,7 @@ class ApiSettings(BaseSettings):
     warm: bool = False
     predictor: Literal["auto", "ensemble", "forecast"] = "auto"
     fast_path: bool = True
+    miss_workers: int = Field(1, ge=0, le=64)
 
     @field_validator("redis_url")
     @classmethod

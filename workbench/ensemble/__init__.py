@@ -22,7 +22,9 @@ The service's interface
 :class:`EnsemblePrediction`; ``fit_ensemble(universe, horizons=(7, 30, 90))`` and
 ``load_ensemble(path_or_uri=None)`` give the ``ensemble`` to pass (without one, a default
 ensemble is fitted on the universe on first use per horizon; ``ensemble.warm(universe,
-horizons)`` does that ahead). ``predict_ticker`` raises :class:`NoPrediction` (a
+horizons)`` does that ahead; ``score_members(ensemble, universe, horizons)`` then stores every
+member's prediction of every ticker at the latest session, which ``predict`` reads instead of
+recomputing: batch scoring, same answers). ``predict_ticker`` raises :class:`NoPrediction` (a
 ``LookupError``) when the ticker has no price up to ``as_of``.
 
 ``EnsemblePrediction.to_dict()`` (JSON-safe: NaN -> null, dates ISO ``YYYY-MM-DD``)::
@@ -86,6 +88,7 @@ _EXPORTS = {
     "NoPrediction": "workbench.ensemble.model",
     "fit_ensemble": "workbench.ensemble.model",
     "predict_ticker": "workbench.ensemble.model",
+    "score_members": "workbench.ensemble.batch",
     "load_ensemble": "workbench.ensemble.model",
     "save_ensemble": "workbench.ensemble.model",
 }

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.ensemble.base import MemberPrediction, position_of
+from workbench.ensemble.batch import stored_predictions
 from workbench.ensemble.context import context_for
 from workbench.ensemble.meta import MetaLearner, fit_temperature
 from workbench.ensemble.prediction import EnsemblePrediction, build_insights
@@ -210,7 +211,7 @@ class MultiModelEnsemble:
         if not len(seen):
             raise NoPrediction(f"no price history for {ticker!r} up to {ctx.sessions[pos].date()}")
         meta = self._meta(universe, h)
-        preds = [ctx.state(m, h).predict(k, pos) for m in self.members_]
+        preds = stored_predictions(ctx, self.members_, h, k, pos)   # batch or on demand
         x = np.array([np.nan if p.value is None else p.value for p in preds])
         u = np.array([np.nan if p.uncertainty is None else p.uncertainty for p in preds])
         base_vol = float(ctx.ewma_vol[seen[-1], k]) * np.sqrt(h)

@@ -28,6 +28,22 @@ LABELS = {"cycles": "seasonal cycles", "regimes": "market regimes",
 
 def json_safe(value):
     """Plain JSON values: NaN/inf -> None, numpy scalars -> Python, dates -> ISO strings."""
+    tp = type(value)
+    if tp is str or tp is int or tp is bool or value is None:    # most leaves: no checks
+        return value
+    if tp is float:
+        return value if math.isfinite(value) else None
+    if tp is dict:        # leaves inline: a call per leaf is most of the cost of an answer
+        out = {}
+        for k, v in value.items():
+            tv = type(v)
+            if tv is str or tv is int or tv is bool or v is None:
+                out[k if type(k) is str else str(k)] = v
+            elif tv is float:
+                out[k if type(k) is str else str(k)] = v if math.isfinite(v) else None
+            else:
+                out[k if type(k) is str else str(k)] = json_safe(v)
+        return out
     if isinstance(value, Mapping):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | np.ndarray):

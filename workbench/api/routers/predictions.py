@@ -36,7 +36,9 @@ def _direction(p: dict) -> str:
 
 def build_prediction(state, ticker: str, horizon: Horizon, pos: int) -> bytes:
     """Run the predictor and serialize the validated answer (what the cache stores)."""
-    raw = json_safe(state.predictor.predict(ticker, horizon.sessions, pos))
+    raw = state.predictor.predict(ticker, horizon.sessions, pos)
+    if not getattr(state.predictor, "json_safe_output", False):
+        raw = json_safe(raw)
     body = {
         "ticker": ticker, "as_of": state.sessions[pos].date(),
         "horizon": horizon, "horizon_sessions": horizon.sessions,
@@ -86,21 +88,22 @@ async def get_prediction(
     if body is not None:
         return Response(body, media_type="application/json", headers={"X-Cache": "hit"})
     try:
-        body = await _single_flight(request.app.state.inflight, key, cache, state, t,
-                                    horizon, pos)
+        body = await _single_flight(request.app.state, key, cache, state, t, horizon, pos)
     except NoPriceHistory:
         raise _field_error("as_of", f"no price history for {t} up to this date") from None
     return Response(body, media_type="application/json", headers={"X-Cache": "miss"})
 
 
-async def _single_flight(inflight: dict, key: str, cache, state, ticker: str,
+async def _single_flight(app_state, key: str, cache, state, ticker: str,
                          horizon: Horizon, pos: int) -> bytes:
     """Compute a missing prediction once however many requests ask for it meanwhile.
 
-    The first request runs the predictor in a worker thread and caches the body; concurrent
-    requests for the same key wait for that result (they are answered as misses: they were
-    not served from the cache). A failure reaches every waiter.
+    The first request runs the predictor in the app's miss executor (a few dedicated threads,
+    first in first out; Starlette's thread pool when there is none) and caches the body;
+    concurrent requests for the same key wait for that result (they are answered as misses:
+    they were not served from the cache). A failure reaches every waiter.
     """
+    inflight = app_state.inflight
     fut = inflight.get(key)
     if fut is not None:
         try:
@@ -109,11 +112,17 @@ async def _single_flight(inflight: dict, key: str, cache, state, ticker: str,
             if not fut.cancelled():      # this request itself was cancelled
                 raise
             # the computing request was cancelled: compute here instead
-            return await _single_flight(inflight, key, cache, state, ticker, horizon, pos)
-    fut = asyncio.get_running_loop().create_future()
+            return await _single_flight(app_state, key, cache, state, ticker, horizon, pos)
+    loop = asyncio.get_running_loop()
+    fut = loop.create_future()
     inflight[key] = fut
     try:
-        body = await run_in_threadpool(build_prediction, state, ticker, horizon, pos)
+        executor = getattr(app_state, "miss_executor", None)
+        if executor is None:
+            body = await run_in_threadpool(build_prediction, state, ticker, horizon, pos)
+        else:
+            body = await loop.run_in_executor(executor, build_prediction, state, ticker,
+                                              horizon, pos)
     except Exception as exc:
         fut.set_exception(exc)
         fut.exception()        # retrieved: no "never retrieved" warning without waiters
