@@ -23,6 +23,16 @@ on the same tree, goal <= 1.2. Run::
 
 ``--profiles-only``: two builds of the N profiles alone (``--only 12_politician --politicians
 top:N``), after then before: one kernel per profile vs one kernel per Dask worker's batch.
+
+``--issue-ratio``: the three builds of RESULTS section 14c, back to back: the before tree's
+notebooks (the baseline, ``--before-src`` at e35add2: 00-07), this tree's same notebooks plus
+``--politicians top:N``, and this tree's same notebooks alone; prints wall, CPU, the ratios to
+the baseline and each build's timeline (start and end of every report and profile, seconds
+from the build's start, by index.json)::
+
+    git -C /work/main archive e35add2 | tar -x -C /tmp/hb-before
+    .venv/bin/python benchmarks/bench_profile_batches.py --before-src /tmp/hb-before \
+        --out /tmp/hb-ratio --issue-ratio
 """
 
 from __future__ import annotations
@@ -33,6 +43,8 @@ import os
 import re
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,9 +70,14 @@ def run_build(label: str, src: Path, out: Path, only: str, politicians: str | No
         cmd += ["--politicians", politicians]
     env = dict(os.environ, PYTHONPATH=str(src))
     load0 = os.getloadavg()[0]
+    t0 = time.time()
     proc = subprocess.run(cmd, cwd=src, env=env, capture_output=True, text=True)
     load1 = os.getloadavg()[0]
     rows = json.loads((out / "index.json").read_text()) if (out / "index.json").exists() else []
+    rows = rows["reports"] if isinstance(rows, dict) else rows
+    timeline = sorted((round(datetime.strptime(r["started"], "%Y-%m-%dT%H:%M:%SZ")
+                             .replace(tzinfo=UTC).timestamp() - t0, 1),
+                       round(r["duration_s"], 1), r["name"]) for r in rows if r.get("started"))
     rep = [r for r in rows if r.get("kind", "report") == "report"]
     prof = [r for r in rows if r.get("kind") == "profile"]
     res = {"label": label, "command": " ".join(cmd[2:]), "src": str(src), "rc": proc.returncode,
@@ -71,6 +88,8 @@ def run_build(label: str, src: Path, out: Path, only: str, politicians: str | No
            "sum_profile_s": sum(r["duration_s"] for r in prof)}
     res["cpu_s"] = res["user_s"] + res["sys_s"]
     print(json.dumps(res), flush=True)
+    print("  timeline (start s, duration s, name):",
+          "; ".join(f"{a:.0f}+{d:.1f} {n}" for a, d, n in timeline), flush=True)
     if proc.returncode:
         print(proc.stdout[-2000:], proc.stderr[-4000:], file=sys.stderr)
     return res
@@ -83,6 +102,7 @@ def main(argv=None) -> int:
     ap.add_argument("--politicians", default="top:20")
     ap.add_argument("--only", default="")
     ap.add_argument("--profiles-only", action="store_true")
+    ap.add_argument("--issue-ratio", action="store_true")
     args = ap.parse_args(argv)
     before = args.before_src.resolve()
     only = args.only or ",".join(sorted(
@@ -90,6 +110,8 @@ def main(argv=None) -> int:
         & {p.stem for p in (before / "notebooks").glob("[0-9]*.ipynb")}))
     if args.profiles_only:
         return _profiles_only(before, args)
+    if args.issue_ratio:
+        return _issue_ratio(before, only, args)
     print(f"notebooks: {only}", flush=True)
     runs = [("after, no profiles", ROOT, None),
             (f"before, {args.politicians}", before, args.politicians),
@@ -127,6 +149,23 @@ def _profiles_only(before: Path, args) -> int:
               f"{r['load_end']:.1f} |")
     a, b = results
     print(f"before/after: wall {b['wall_s'] / a['wall_s']:.2f}x, CPU {b['cpu_s'] / a['cpu_s']:.2f}x")
+    return 0
+
+
+def _issue_ratio(before: Path, only: str, args) -> int:
+    pol = args.politicians
+    runs = [("before: notebooks", before, None), (f"after: notebooks + {pol}", ROOT, pol),
+            ("after: notebooks", ROOT, None)]
+    results = [run_build(label, src, args.out / f"ratio{i}", only, p)
+               for i, (label, src, p) in enumerate(runs)]
+    base = results[0]
+    print("\n| build | wall s | ratio | CPU s (user+sys) | ratio | ok | load 1-min start/end |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['label']} | {r['wall_s']:.1f} | {r['wall_s'] / base['wall_s']:.2f} | "
+              f"{r['cpu_s']:.1f} | {r['cpu_s'] / base['cpu_s']:.2f} | "
+              f"{r['reports_ok'] + r['profiles_ok']}/{r['reports'] + r['profiles']} | "
+              f"{r['load_start']:.1f} / {r['load_end']:.1f} |")
     return 0
 
 

@@ -26,11 +26,14 @@ next notebook, so nothing half-done in the failed run survives.
 from __future__ import annotations
 
 import os
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+if TYPE_CHECKING:
+    import nbformat
 
-__all__ = ["KernelSession", "RESET_CODE", "PAGE_COUNTERS", "split_batches", "SESSION_ENGINE"]
+__all__ = ["KernelSession", "RESET_CODE", "PAGE_COUNTERS", "split_batches", "SESSION_ENGINE",
+           "SKIP_IMPORTS", "skip_unused_imports", "prepare_worker"]
 
 SESSION_ENGINE = "workbench-session"
 
@@ -60,9 +63,42 @@ def _wb_reset_session(cwd, counters):
 _wb_reset_session({cwd!r}, {counters!r})
 """
 
+# Optional modules a build's processes never use but would pay for. jsonschema (imported with
+# nbformat: by papermill in the builder and workers, by plotly's notebook renderer in every
+# kernel that shows a figure) imports ``rfc3987_syntax`` when it is installed, which compiles a
+# Lark grammar for the ``iri`` format check: about 1.5-2 s of CPU per process. jsonschema checks
+# formats only when given a format checker, and nbformat's schema has no ``format`` keyword, so
+# nothing here ever runs that check. Marking the module absent in ``sys.modules`` makes its
+# import fail, which jsonschema expects (it then registers no ``iri`` checker).
+SKIP_IMPORTS = ("rfc3987_syntax",)
+_SKIP_CODE = f"import sys; [sys.modules.setdefault(m, None) for m in {SKIP_IMPORTS!r}]"
+
 # nbclient starts its kernels with an in-memory IPython history (no SQLite file shared by
-# concurrent kernels); the session starts its kernel itself, so it passes the same argument.
-_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
+# concurrent kernels); the session starts its kernel itself, so it passes the same argument,
+# and skips SKIP_IMPORTS at kernel start-up (exec_lines: before any notebook, not counted in
+# its history).
+_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={_SKIP_CODE}"]
+
+
+def skip_unused_imports() -> list[str]:
+    """Mark :data:`SKIP_IMPORTS` absent in this process (those not imported yet); returns the
+    names marked."""
+    marked = [m for m in SKIP_IMPORTS if m not in sys.modules]
+    for m in marked:
+        sys.modules[m] = None
+    return marked
+
+
+def prepare_worker() -> None:
+    """Ready a Dask worker before its first task: :func:`skip_unused_imports`, then the imports
+    every report task makes (papermill, nbconvert), so that no task pays for them."""
+    skip_unused_imports()
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from workbench.reports import page, publish  # noqa: F401
+
+    _register_engine()
 
 
 def split_batches(items: list, n: int) -> list[tuple]:

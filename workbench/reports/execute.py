@@ -4,17 +4,23 @@
 :func:`run_batch` runs several jobs one after another in one kernel
 (:class:`~workbench.reports.batch.KernelSession`): the politician profiles, which are one
 notebook with different parameters and would otherwise spend most of their time starting a
-kernel and importing. Both run wherever they are called (this process, or a Dask worker) and
-never raise for a failing notebook: the outcome says ``failed`` with papermill's error text
+kernel and importing. :func:`run_in_session` runs one job in a kernel this *process* keeps
+for the next job (a Dask worker's profiles: one Dask task per profile, the worker's kernel
+started by its first profile and reused by the others; :func:`close_sessions` shuts it down).
+All run wherever they are called (this process, or a Dask worker) and never raise for a
+failing notebook: the outcome says ``failed`` with papermill's error text
 (``ename: evalue (cell N)``). Nothing is written to disk except papermill's scratch files in a
 temporary directory; :func:`workbench.reports.runner.publish_outcome` writes the documents.
 """
 
 from __future__ import annotations
 
+import atexit
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,8 +28,8 @@ import nbformat
 
 from workbench.reports.jobs import ReportBatch, ReportJob, ReportOutcome
 
-__all__ = ["run_report", "run_batch", "run_unit", "failed_outcome", "failed_outcomes",
-           "notebook_title"]
+__all__ = ["run_report", "run_batch", "run_in_session", "close_sessions", "run_unit",
+           "failed_outcome", "failed_outcomes", "notebook_title"]
 
 
 def notebook_title(nb: nbformat.NotebookNode, default: str) -> str:
@@ -80,7 +86,9 @@ def _outcome(job: ReportJob, executed, error: str, started: str, t0: float) -> R
     effective = {**job.defaults, **job.parameters}
     duration = time.perf_counter() - t0
     prov = extract_provenance(executed) if executed is not None else None
-    executed_text = nbformat.writes(executed) if executed is not None else ""
+    # papermill validated this notebook when it saved it: the v4 writer gives the same text as
+    # nbformat.writes without validating it a second time
+    executed_text = nbformat.v4.writes(executed) if executed is not None else ""
     if error:
         return ReportOutcome(name=job.name, status="failed", parameters=effective,
                              duration_s=duration, started=started, error=error,
@@ -172,20 +180,9 @@ def run_batch(jobs: Sequence[ReportJob],
     with tempfile.TemporaryDirectory(prefix="wb-batch-") as tmp:
         try:
             for i, job in enumerate(jobs):
-                started, t0 = _now(), time.perf_counter()
-                # papermill records the scratch paths in the metadata: same names as
-                # run_report's, one folder per job
                 work = Path(tmp) / str(i)
                 work.mkdir()
-                src, dst = work / "input.ipynb", work / "output.ipynb"
-                src.write_text(job.notebook_json, encoding="utf-8")
-                try:
-                    executed = session.run(src, dst, job.parameters, timeout=job.timeout)
-                    error = ""
-                except Exception as exc:  # this job failed; the batch goes on
-                    error = _error_text(exc)
-                    executed = _read_partial(dst)
-                outcome = _outcome(job, executed, error, started, t0)
+                outcome = _run_in(session, job, work)
                 outcomes.append(outcome)
                 if on_done is not None:
                     on_done(outcome)
@@ -194,8 +191,92 @@ def run_batch(jobs: Sequence[ReportJob],
     return outcomes
 
 
+def _run_in(session, job: ReportJob, work: Path) -> ReportOutcome:
+    """One job in ``session`` (a :class:`~workbench.reports.batch.KernelSession`), its scratch
+    files in the empty folder ``work``."""
+    started, t0 = _now(), time.perf_counter()
+    # papermill records the scratch paths in the metadata: same names as run_report's
+    src, dst = work / "input.ipynb", work / "output.ipynb"
+    src.write_text(job.notebook_json, encoding="utf-8")
+    try:
+        executed = session.run(src, dst, job.parameters, timeout=job.timeout)
+        error = ""
+    except Exception as exc:  # this job failed; the session goes on
+        error = _error_text(exc)
+        executed = _read_partial(dst)
+    return _outcome(job, executed, error, started, t0)
+
+
+# The kernels of run_in_session: one per (kernel name, working directory) in this process,
+# driven by one dedicated thread (a kernel client belongs to the thread and event loop that
+# started it, whichever thread the caller -- a Dask task -- runs in).
+_SESSIONS: dict = {}
+_SESSIONS_LOCK = threading.Lock()
+_SESSION_THREAD: ThreadPoolExecutor | None = None
+
+
+def _session_thread() -> ThreadPoolExecutor:
+    global _SESSION_THREAD
+    with _SESSIONS_LOCK:
+        if _SESSION_THREAD is None:
+            _SESSION_THREAD = ThreadPoolExecutor(1, thread_name_prefix="wb-kernel-session")
+            atexit.register(close_sessions)
+        return _SESSION_THREAD
+
+
+def _run_kept(job: ReportJob) -> ReportOutcome:
+    from workbench.reports.batch import KernelSession
+
+    key = (_kernel_name(job), _cwd(job))
+    session = _SESSIONS.get(key)
+    if session is None:
+        session = _SESSIONS[key] = KernelSession(*key)
+    with tempfile.TemporaryDirectory(prefix="wb-session-") as tmp:
+        return _run_in(session, job, Path(tmp))
+
+
+def run_in_session(job: ReportJob) -> ReportOutcome:
+    """Execute one job in the kernel this process keeps for its kernel name and working
+    directory, and export it; never raises for a failing notebook.
+
+    The first job starts the kernel; later jobs reuse it with the namespace reset between them
+    (a restart after a failure), exactly as one :func:`run_batch` would, so the outcome is
+    what :func:`run_report` gives except for timings. The kernel stays up until
+    :func:`close_sessions` (also called when the process exits). A Dask build runs each
+    profile as one task through this: a worker's profiles share its kernel, and the scheduler
+    can give the next profile to whichever worker is free.
+    """
+    return _session_thread().submit(_run_kept, job).result()
+
+
+def _close_kept() -> int:
+    sessions = list(_SESSIONS.values())
+    _SESSIONS.clear()
+    for session in sessions:
+        try:
+            session.close()
+        except Exception:  # a kernel that is already gone
+            pass
+    return len(sessions)
+
+
+def close_sessions() -> int:
+    """Shut down the kernels :func:`run_in_session` kept in this process; returns how many."""
+    with _SESSIONS_LOCK:
+        pool = _SESSION_THREAD
+    if pool is None:
+        return 0
+    try:
+        return pool.submit(_close_kept).result()
+    except RuntimeError:  # interpreter shutting down: the thread no longer takes work
+        return _close_kept()
+
+
 def run_unit(unit: ReportJob | ReportBatch) -> list[ReportOutcome]:
-    """One Dask task of a build: a job (its own kernel) or a batch (one kernel for all)."""
+    """One Dask task of a build: a report (its own kernel), a profile (the worker's kept
+    kernel, :func:`run_in_session`) or a batch (one kernel for all)."""
     if isinstance(unit, ReportBatch):
         return run_batch(unit.jobs)
+    if unit.kind == "profile":
+        return [run_in_session(unit)]
     return [run_report(unit)]

@@ -4,9 +4,10 @@
 ``notebooks/*.ipynb``, injects parameters into each notebook's ``parameters`` cell, executes the
 notebooks (serially, or as Dask tasks, see :mod:`workbench.reports.distributed`), writes one HTML
 per notebook and ``index.html``. Each notebook runs in a kernel of its own
-(:func:`~workbench.reports.execute.run_report`); the politician profiles run in batches, one
-kernel per batch (:func:`~workbench.reports.execute.run_batch`): one batch in a serial build,
-as many batches as Dask workers otherwise.
+(:func:`~workbench.reports.execute.run_report`); the politician profiles share kernels: all
+in one kernel in a serial build (:func:`~workbench.reports.execute.run_batch`), one kernel per
+Dask worker otherwise (one task per profile, after the notebooks, each worker reusing the
+kernel its first profile started: :func:`~workbench.reports.execute.run_in_session`).
 
 Paths: output file names are derived from the notebook file stem only (sanitized); parameter
 values never take part in a path, so ``-p name=../../x`` cannot redirect output.
@@ -188,28 +189,35 @@ def _build(notebooks_dir, out_dir, parameters, only, workers, scheduler, kernel_
     if given.get("politician"):
         profiles.check_bioguide_id(given["politician"])
     paths = discover_notebooks(notebooks_dir, only)
-    ids: list[str] = []
-    if politicians is not None:
-        ids = profiles.resolve_politicians(politicians, source=str(given.get("source",
-                                                                             "synthetic")),
-                                           seed=given.get("seed"), smoke=bool(given.get("smoke")))
-        paths = [p for p in paths if p.stem != profiles.PROFILE_NOTEBOOK]
-    if not paths and not ids:
-        raise ReportError(f"no notebooks in {notebooks_dir}")
-    commit = git_commit()
-    kw = {"kernel_name": kernel_name, "timeout": timeout, "plotlyjs": plotlyjs, "commit": commit}
-    jobs = make_jobs(paths, given, **kw) if paths else []
-    profile_jobs: list[ReportJob] = []
-    if ids:
-        nb = profiles.profile_notebook(notebooks_dir)
-        declared = {p.name for p in read_parameters(nb)}
-        base = {k: v for k, v in given.items() if k in declared}
-        profile_jobs = [replace(make_jobs([nb], base | {"politician": pid}, **kw)[0], name=pid,
-                                kind="profile") for pid in ids]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if plotlyjs == "file":
-        write_plotlyjs(out_dir)
-        write_itables_js(out_dir)
+    # A local Dask cluster starts (and its workers import) in the background meanwhile
+    early = _early_cluster(workers, scheduler)
+    try:
+        ids: list[str] = []
+        if politicians is not None:
+            ids = profiles.resolve_politicians(
+                politicians, source=str(given.get("source", "synthetic")),
+                seed=given.get("seed"), smoke=bool(given.get("smoke")))
+            paths = [p for p in paths if p.stem != profiles.PROFILE_NOTEBOOK]
+        if not paths and not ids:
+            raise ReportError(f"no notebooks in {notebooks_dir}")
+        commit = git_commit()
+        kw = {"kernel_name": kernel_name, "timeout": timeout, "plotlyjs": plotlyjs,
+              "commit": commit}
+        jobs = make_jobs(paths, given, **kw) if paths else []
+        profile_jobs: list[ReportJob] = []
+        if ids:
+            nb = profiles.profile_notebook(notebooks_dir)
+            declared = {p.name for p in read_parameters(nb)}
+            base = {k: v for k, v in given.items() if k in declared}
+            profile_jobs = [replace(make_jobs([nb], base | {"politician": pid}, **kw)[0],
+                                    name=pid, kind="profile") for pid in ids]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if plotlyjs == "file":
+            write_plotlyjs(out_dir)
+            write_itables_js(out_dir)
+    except BaseException:
+        _discard(early)
+        raise
 
     outcomes: list[ReportOutcome] = []
 
@@ -233,22 +241,48 @@ def _build(notebooks_dir, out_dir, parameters, only, workers, scheduler, kernel_
                 tick(run_report(job))
             run_batch(profile_jobs, on_done=tick)  # every profile in one kernel
         else:
-            from workbench.reports.batch import split_batches
+            from workbench.reports.batch import prepare_worker
             from workbench.reports.distributed import run_on_dask
-            from workbench.reports.execute import failed_outcomes, run_unit
+            from workbench.reports.execute import close_sessions, failed_outcomes, run_unit
 
-            # one batch per worker, submitted first: the longest tasks start first and the
-            # notebooks fill in around them
-            batches = [ReportBatch(f"profiles-{i}", b) for i, b in
-                       enumerate(split_batches(profile_jobs, _dask_slots(workers, scheduler)))]
-            run_on_dask(run_unit, [*batches, *jobs], workers=workers, scheduler=scheduler,
-                        on_done=lambda outs: [tick(o) for o in outs], on_error=failed_outcomes)
+            # Notebooks first, then the profiles, one task each, handed out one per free
+            # worker in that order: the profiles (about a second each once a worker's kernel
+            # is warm) fill both workers to the end instead of one worker finishing a long
+            # notebook alone. A worker's profiles share the kernel its first profile started
+            # (execute.run_in_session); close_sessions shuts those down at the end.
+            run_on_dask(run_unit, [*jobs, *profile_jobs], workers=workers, scheduler=scheduler,
+                        on_done=lambda outs: [tick(o) for o in outs], on_error=failed_outcomes,
+                        in_flight=_dask_slots(workers, scheduler), setup=prepare_worker,
+                        teardown=close_sessions,
+                        cluster=early.result() if early is not None else None)
     outcomes.sort(key=lambda o: o.name)
     for o in outcomes:
         if o.status == "ok":
             prune_dead_links(out_dir / o.html_path)
     index = write_index(out_dir, [o.index_row() for o in outcomes], commit=commit)
     return BuildResult(out_dir=out_dir, outcomes=tuple(outcomes), index=index)
+
+
+def _early_cluster(workers: int | None, scheduler: str | None):
+    """Future of the build's LocalCluster, started now with its workers readied
+    (:func:`~workbench.reports.batch.prepare_worker`); ``None`` for a serial build or an
+    existing scheduler."""
+    if scheduler is not None or workers == 1:
+        return None
+    from workbench.reports.batch import prepare_worker
+    from workbench.reports.distributed import start_local_cluster
+
+    return start_local_cluster(workers, setup=prepare_worker)
+
+
+def _discard(early) -> None:
+    """Close an early cluster the build will not use (it failed before running anything)."""
+    if early is None:
+        return
+    try:
+        early.result().close()
+    except Exception:  # it failed to start: nothing to close
+        pass
 
 
 def _dask_slots(workers: int | None, scheduler: str | None) -> int:
