@@ -17,6 +17,13 @@ rate, errors (any non-200 or transport error), CPU per request of server and cli
 per-key rate limit is raised for the run (``WORKBENCH_API_RATE``/``BURST``): the run measures
 serving, not the limiter.
 
+Then, on the same warm server, a second phase (``--old-requests``, default 6000) of the same
+Zipf mix in which a share ``--old-fraction`` (default 1.5%) asks for an ``as_of`` 30-365
+calendar days back: the members of those answers are not batch-scored (only the latest
+session is), so they are computed on demand. Its table reports those misses on their own line
+("uncached older") beside the cached answers of the same phase. ``--miss-workers`` sets the
+server's miss threads (``WORKBENCH_API_MISS_WORKERS``; 0 is Starlette's thread pool).
+
 Configurations, run one after the other on the same request list (``--configs``):
 ``service`` (as shipped: cache-hit fast path, httptools, uvloop) and ``baseline`` (every
 request through the FastAPI route, uvicorn's pure-Python h11 parser and asyncio); the ratio
@@ -52,8 +59,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def ranked_tickers(source: str, seed: int | None, smoke: bool) -> list[str]:
-    """Priced tickers by number of disclosed trades, most traded first (the same universe)."""
+def ranked_tickers(source: str, seed: int | None, smoke: bool) -> tuple[list[str], str]:
+    """Priced tickers by number of disclosed trades, most traded first (the same universe),
+    and the last session of the price history (``YYYY-MM-DD``)."""
     from workbench.reports.notebook import load_universe
 
     u = load_universe(source, seed=seed, smoke=smoke) if source == "synthetic" else \
@@ -61,17 +69,27 @@ def ranked_tickers(source: str, seed: int | None, smoke: bool) -> list[str]:
     priced = set(u.prices["ticker"].astype(str))
     counts = u.trades["ticker"].dropna().astype(str).value_counts()
     ranked = [t for t in counts.index if t in priced]
-    return ranked + sorted(priced - set(ranked))
+    last = str(u.prices["date"].max())[:10]
+    return ranked + sorted(priced - set(ranked)), last
 
 
-def request_plan(tickers: list[str], n: int, s: float, seed: int) -> list[tuple[str, str]]:
+def request_plan(tickers: list[str], n: int, s: float, seed: int, last: str | None = None,
+                 old_fraction: float = 0.0) -> list[tuple[str, str, str | None]]:
+    """``(ticker, horizon, as_of)``: Zipf tickers, uniform horizons, ``as_of`` None (the latest
+    session) except for a share ``old_fraction`` of requests whose ``as_of`` is a date drawn
+    uniformly from the 30 to 365 calendar days before ``last`` (misses: members computed on
+    demand)."""
     rng = np.random.default_rng(seed)
     k = np.arange(1, len(tickers) + 1)
     p = 1.0 / k ** s
     p /= p.sum()
     idx = rng.choice(len(tickers), size=n, p=p)
     hz = rng.integers(0, len(HORIZONS), size=n)
-    return [(tickers[i], HORIZONS[h]) for i, h in zip(idx, hz, strict=True)]
+    old = rng.random(n) < old_fraction
+    back = rng.integers(30, 366, size=n)
+    day = np.datetime64(last) if last else None
+    return [(tickers[i], HORIZONS[h], str(day - np.timedelta64(int(b), "D")) if o else None)
+            for i, h, o, b in zip(idx, hz, old, back, strict=True)]
 
 
 CONFIGS = {
@@ -99,6 +117,8 @@ def start_server(args, tmp: Path, n_keys: int, config: str = "service"
         env["WORKBENCH_API_PREDICTOR"] = args.predictor
     if args.mlflow_uri:
         env["WORKBENCH_MLFLOW_URI"] = args.mlflow_uri
+    if args.miss_workers is not None:
+        env["WORKBENCH_API_MISS_WORKERS"] = str(args.miss_workers)
     cmd = [sys.executable, "-m", "workbench", "serve", "--source", args.source,
            "--port", str(port), "--keys-db", str(db)]
     cmd += extra_args
@@ -166,11 +186,11 @@ class RawClient:
             self.writer = None
 
 
-async def drive(url: str, keys: list[str], plan: list[tuple[str, str]], duration: float,
-                client_kind: str = "raw"):
+async def drive(url: str, keys: list[str], plan: list[tuple[str, str, str | None]],
+                duration: float, client_kind: str = "raw"):
     import httpx
 
-    results: list[tuple[float, str, int]] = []       # (seconds, cache, status)
+    results: list[tuple[float, str, int, bool]] = []   # (seconds, cache, status, older as_of)
     errors: list[str] = []
     cursor = iter(range(len(plan)))
     stop_at = time.perf_counter() + duration
@@ -185,8 +205,10 @@ async def drive(url: str, keys: list[str], plan: list[tuple[str, str]], duration
                 for i in cursor:
                     if time.perf_counter() > stop_at:
                         return
-                    ticker, horizon = plan[i]
+                    ticker, horizon, as_of = plan[i]
                     target = f"/predictions/{ticker}?horizon={horizon}"
+                    if as_of is not None:
+                        target += f"&as_of={as_of}"
                     t0 = time.perf_counter()
                     try:
                         if client_kind == "raw":
@@ -200,7 +222,7 @@ async def drive(url: str, keys: list[str], plan: list[tuple[str, str]], duration
                         await raw.close()
                         continue
                     dt = time.perf_counter() - t0
-                    results.append((dt, hdrs.get("x-cache", "?"), status))
+                    results.append((dt, hdrs.get("x-cache", "?"), status, as_of is not None))
                     if status != 200:
                         errors.append(str(status))
             finally:
@@ -215,12 +237,15 @@ async def drive(url: str, keys: list[str], plan: list[tuple[str, str]], duration
 def summarize(results, errors, wall) -> dict:
     lat = np.array([r[0] for r in results]) * 1000.0
     cache = np.array([r[1] for r in results])
+    old = np.array([r[3] for r in results], dtype=bool)
     out = {"requests": len(results) + sum(1 for e in errors if not e.isdigit()),
            "errors": len(errors), "wall_s": wall,
            "throughput_rps": len(results) / wall if wall > 0 else float("nan"),
            "hit_rate": float((cache == "hit").mean()) if len(cache) else float("nan")}
     for name, mask in (("all", np.ones(len(lat), bool)), ("cached", cache == "hit"),
-                       ("uncached", cache == "miss")):
+                       ("uncached", cache == "miss"),
+                       ("uncached latest", (cache == "miss") & ~old),
+                       ("uncached older", (cache == "miss") & old)):
         x = lat[mask]
         out[name] = {"n": int(mask.sum()),
                      **{f"p{q}": float(np.percentile(x, q)) if len(x) else float("nan")
@@ -245,16 +270,27 @@ def main(argv=None) -> int:
                          + ", ".join(CONFIGS))
     ap.add_argument("--predictor", choices=("auto", "ensemble", "forecast"), default=None,
                     help="the server's predictor (default its own: auto)")
+    ap.add_argument("--miss-workers", type=int, default=None,
+                    help="the server's miss threads (WORKBENCH_API_MISS_WORKERS; 0: Starlette's "
+                         "thread pool; default the server's own: 1)")
+    ap.add_argument("--old-requests", type=int, default=6000,
+                    help="second phase on the same warm server: requests of which "
+                         "--old-fraction ask for an older as_of (0: no second phase)")
+    ap.add_argument("--old-fraction", type=float, default=0.015,
+                    help="share of second-phase requests with an as_of 30-365 days back")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="load generator: a minimal asyncio HTTP/1.1 client, or httpx")
     ap.add_argument("--json", default=None, help="also write the summary here")
     args = ap.parse_args(argv)
 
-    tickers = ranked_tickers(args.source, args.seed, args.smoke)
+    tickers, last = ranked_tickers(args.source, args.seed, args.smoke)
     plan = request_plan(tickers, args.requests, args.zipf, seed=args.seed or 0)
+    old_plan = (request_plan(tickers, args.old_requests, args.zipf, seed=(args.seed or 0) + 1,
+                             last=last, old_fraction=args.old_fraction)
+                if args.old_requests else None)
     summaries = {}
     for config in args.configs.split(","):
-        summaries[config] = run_config(args, config, tickers, plan)
+        summaries[config] = run_config(args, config, tickers, plan, old_plan)
         report(summaries[config], config)
     if {"service", "baseline"} <= set(summaries):
         a, b = summaries["service"], summaries["baseline"]
@@ -267,32 +303,51 @@ def main(argv=None) -> int:
     return 0
 
 
-def run_config(args, config: str, tickers, plan) -> dict:
+def _phase(args, url, proc, keys, plan) -> dict:
+    """One closed-loop run of ``plan``: latencies, CPU per request, load before and after."""
+    load0 = os.getloadavg()
+    cpu0, ccpu0 = cpu_seconds(proc.pid), time.process_time()
+    results, errors, wall = asyncio.run(drive(url, keys, plan, args.duration, args.client))
+    server_cpu, client_cpu = cpu_seconds(proc.pid) - cpu0, time.process_time() - ccpu0
+    s = summarize(results, errors, wall)
+    s.update({"distinct_keys": len(set(plan[: s["requests"]])),
+              "load_average_before": load0, "load_average": os.getloadavg(),
+              "server_cpu_ms_per_request": server_cpu / max(len(results), 1) * 1000,
+              "client_cpu_ms_per_request": client_cpu / max(len(results), 1) * 1000})
+    return s
+
+
+def run_config(args, config: str, tickers, plan, old_plan=None) -> dict:
     with tempfile.TemporaryDirectory(prefix="wb-load-") as d:
         proc, url, keys = start_server(args, Path(d), args.clients, config)
         try:
             health = wait_healthy(url, proc, args.start_timeout)
-            cpu0, ccpu0 = cpu_seconds(proc.pid), time.process_time()
-            results, errors, wall = asyncio.run(drive(url, keys, plan, args.duration,
-                                                      args.client))
-            server_cpu, client_cpu = cpu_seconds(proc.pid) - cpu0, time.process_time() - ccpu0
+            s = _phase(args, url, proc, keys, plan)
             after = __import__("httpx").get(url + "/health", timeout=30).json()
+            s["older"] = _phase(args, url, proc, keys, old_plan) if old_plan else None
         finally:
             proc.terminate()
             try:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    s = summarize(results, errors, wall)
     s.update({"clients": args.clients, "client": args.client, "tickers": len(tickers),
-              "zipf": args.zipf, "distinct_keys": len(set(plan[: s["requests"]])),
-              "predictor": health["predictor"], "model": health["model"]["source"] + " v"
-              + str(health["model"]["version"]), "server_cache": after["cache"],
-              "start_seconds": health["state_built_seconds"],
-              "load_average": os.getloadavg(), "cpus": os.cpu_count(),
-              "server_cpu_ms_per_request": server_cpu / max(len(results), 1) * 1000,
-              "client_cpu_ms_per_request": client_cpu / max(len(results), 1) * 1000})
+              "zipf": args.zipf, "predictor": health["predictor"],
+              "model": health["model"]["source"] + " v" + str(health["model"]["version"]),
+              "server_cache": after["cache"], "start_seconds": health["state_built_seconds"],
+              "cpus": os.cpu_count(), "miss_workers": args.miss_workers})
     return s
+
+
+def _table(s: dict, rows) -> None:
+    print(f"CPU per request: server {s['server_cpu_ms_per_request']:.2f} ms, load client "
+          f"{s['client_cpu_ms_per_request']:.2f} ms; load average "
+          f"{', '.join(f'{x:.1f}' for x in s['load_average_before'])} before, "
+          f"{', '.join(f'{x:.1f}' for x in s['load_average'])} after")
+    print(f"{'':16s} {'n':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}")
+    for name in rows:
+        r = s[name]
+        print(f"{name:16s} {r['n']:6d} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f}")
 
 
 def report(s: dict, config: str) -> None:
@@ -301,19 +356,21 @@ def report(s: dict, config: str) -> None:
           f"rate {s['hit_rate'] * 100:.1f}% ({s['distinct_keys']} distinct keys, "
           f"{s['tickers']} tickers, Zipf {s['zipf']})")
     print(f"predictor {s['predictor']} (state built in {s['start_seconds']:.0f} s), model "
-          f"{s['model']}; load average "
-          f"{', '.join(f'{x:.1f}' for x in s['load_average'])} on {s['cpus']} CPUs")
-    print(f"CPU per request: server {s['server_cpu_ms_per_request']:.2f} ms, load client "
-          f"{s['client_cpu_ms_per_request']:.2f} ms")
-    print(f"{'':10s} {'n':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}")
-    for name in ("cached", "uncached", "all"):
-        r = s[name]
-        print(f"{name:10s} {r['n']:6d} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f}")
+          f"{s['model']}, miss workers {'server default' if s['miss_workers'] is None else s['miss_workers']}; "
+          f"{s['cpus']} CPUs")
+    _table(s, ("cached", "uncached", "all"))
     goals = {"p95 cached <= 20 ms": s["cached"]["p95"] <= 20,
              "p95 uncached <= 100 ms": s["uncached"]["p95"] <= 100,
              "hit rate >= 80%": s["hit_rate"] >= 0.8, "0 errors": s["errors"] == 0}
     for g, ok in goals.items():
         print(f"  {'met ' if ok else 'MISSED'} {g}")
+    o = s.get("older")
+    if o:
+        print(f"-- then, same warm server: {o['requests']} requests in {o['wall_s']:.1f} s "
+              f"({o['throughput_rps']:.0f} req/s, errors {o['errors']}, hit rate "
+              f"{o['hit_rate'] * 100:.1f}%), {o['uncached older']['n']} of them misses at an "
+              "older as_of (members computed on demand)")
+        _table(o, ("cached", "uncached latest", "uncached older"))
 
 
 if __name__ == "__main__":

@@ -99,3 +99,51 @@ def test_batch_of_another_horizon_equals_a_fresh_context(small, cheap_members):
         for k in range(0, ctx.n_tickers, 7):
             want = ctx.state(m, h).predict(k, last)
             assert json_safe(stored[k].to_dict()) == json_safe(want.to_dict()), (m.name, k)
+
+
+def _json_safe_reference(value):
+    """The plain recursive conversion the fast ``json_safe`` replaced (isinstance chain)."""
+    import datetime as dt
+    import math
+    from collections.abc import Mapping
+
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe_reference(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_json_safe_reference(v) for v in value]
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        ts = pd.Timestamp(value)
+        return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def test_json_safe_matches_the_plain_conversion(fitted, small):
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from workbench.ensemble.prediction import json_safe
+
+    odd = {"a": [1, 2.5, float("nan"), "s", None, True,
+                 (pd.Timestamp("2020-01-02"), pd.Timestamp("2020-01-02 10:00"),
+                  pd.Timestamp("2020-01-02", tz="US/Eastern"),
+                  pd.Timestamp("2020-01-02 00:00:00.000000001"))],
+           1: {"b": np.float64("inf"), "c": np.int64(3), "d": dt.date(2020, 1, 1),
+               "e": dt.datetime(2020, 1, 1, 5), "f": np.array([1.0, np.nan]),
+               "g": float("-inf"), "h": np.bool_(True)}}
+    assert json_safe(odd) == _json_safe_reference(odd)
+    from workbench.ensemble.context import context_for
+
+    ticker = _tickers(small, context_for(small), 1)[0]
+    raw = dataclasses.asdict(fitted.predict(small, ticker, horizon=HORIZON))
+    assert json_safe(raw) == _json_safe_reference(raw)

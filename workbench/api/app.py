@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -70,6 +71,8 @@ def create_app(settings: ApiSettings | None = None, *, universe=None, model=None
         app.state.miss_executor = (
             ThreadPoolExecutor(settings.miss_workers, thread_name_prefix="wb-miss")
             if settings.miss_workers else None)
+        if settings.switch_interval is not None:    # see ApiSettings.switch_interval
+            sys.setswitchinterval(settings.switch_interval)
         app.state.holder = StateHolder(
             settings, state, cache,
             rebuild=lambda u: build_state(settings, universe=u,

@@ -75,6 +75,12 @@ class ApiSettings(BaseSettings):
         CPU-bound Python sharing the GIL with the event loop: more threads do not finish
         misses sooner, they slow every miss down together and stall cached answers (0: the
         Starlette thread pool of up to 40 threads, as before; kept to compare).
+    switch_interval : float
+        The interpreter's thread switch interval, seconds (``sys.setswitchinterval``; Python's
+        default is 0.005), set at start-up. A miss thread that releases the GIL in numpy,
+        torch or onnxruntime waits up to this long to get it back from a busy event loop,
+        once per such call (the "convoy effect"): at 5 ms an on-demand miss with a few dozen
+        such calls took hundreds of milliseconds. None leaves it alone.
     """
 
     model_config = SettingsConfigDict(env_prefix="WORKBENCH_API_", extra="ignore",
@@ -99,6 +105,7 @@ class ApiSettings(BaseSettings):
     predictor: Literal["auto", "ensemble", "forecast"] = "auto"
     fast_path: bool = True
     miss_workers: int = Field(1, ge=0, le=64)
+    switch_interval: float | None = Field(0.0005, gt=0, le=0.1)
 
     @field_validator("redis_url")
     @classmethod

@@ -44,13 +44,16 @@ def json_safe(value):
             else:
                 out[k if type(k) is str else str(k)] = json_safe(v)
         return out
+    if tp is list or tp is tuple:
+        return [v if type(v) is str else json_safe(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | np.ndarray):
         return [json_safe(v) for v in value]
     if isinstance(value, pd.Timestamp | dt.datetime):
-        ts = pd.Timestamp(value)
-        return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat()
+        ts = value if tp is pd.Timestamp else pd.Timestamp(value)
+        midnight = not (ts.hour or ts.minute or ts.second or ts.microsecond or ts.nanosecond)
+        return ts.date().isoformat() if midnight else ts.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, np.generic):
