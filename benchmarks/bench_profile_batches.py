@@ -103,6 +103,9 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--profiles-only", action="store_true")
     ap.add_argument("--issue-ratio", action="store_true")
+    ap.add_argument("--also-src", type=Path, default=None,
+                    help="--issue-ratio: also build notebooks + profiles from this tree "
+                         "(an earlier commit), right after the baseline")
     args = ap.parse_args(argv)
     before = args.before_src.resolve()
     only = args.only or ",".join(sorted(
@@ -156,6 +159,8 @@ def _issue_ratio(before: Path, only: str, args) -> int:
     pol = args.politicians
     runs = [("before: notebooks", before, None), (f"after: notebooks + {pol}", ROOT, pol),
             ("after: notebooks", ROOT, None)]
+    if args.also_src:
+        runs.insert(1, (f"{args.also_src.name}: notebooks + {pol}", args.also_src.resolve(), pol))
     results = [run_build(label, src, args.out / f"ratio{i}", only, p)
                for i, (label, src, p) in enumerate(runs)]
     base = results[0]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import nbformat
 
 __all__ = ["KernelSession", "RESET_CODE", "PAGE_COUNTERS", "split_batches", "SESSION_ENGINE",
-           "SKIP_IMPORTS", "skip_unused_imports", "prepare_worker"]
+           "SKIP_IMPORTS", "KERNEL_SKIP_ARGS", "skip_unused_imports", "prepare_worker"]
 
 SESSION_ENGINE = "workbench-session"
 
@@ -77,7 +77,8 @@ _SKIP_CODE = f"import sys; [sys.modules.setdefault(m, None) for m in {SKIP_IMPOR
 # concurrent kernels); the session starts its kernel itself, so it passes the same argument,
 # and skips SKIP_IMPORTS at kernel start-up (exec_lines: before any notebook, not counted in
 # its history).
-_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={_SKIP_CODE}"]
+KERNEL_SKIP_ARGS = (f"--IPKernelApp.exec_lines={_SKIP_CODE}",)
+_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:", *KERNEL_SKIP_ARGS]
 
 
 def skip_unused_imports() -> list[str]:
