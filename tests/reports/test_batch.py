@@ -5,8 +5,9 @@
 - a failing notebook in the middle of a batch is reported like a separate run's failure, the
   batch goes on in a new kernel, and no notebook sees another's variables, working directory or
   spent warnings;
-- builds put every profile of a serial build in one kernel and deal them over the Dask
-  workers' batches.
+- builds put every profile of a serial build in one kernel; on Dask each profile is a task and
+  a worker's profiles share the kernel it keeps (run_in_session), shut down with the build;
+- run_on_dask hands jobs out in order, at most ``in_flight`` at a time.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def test_failing_profile_mid_batch_is_reported_and_the_batch_goes_on(profile_run
 
 
 def test_dask_smoke_build_profiles_equal_separate_runs(profile_runs, smoke_build):
-    """smoke_build dealt the same three profiles into two batches on two workers."""
+    """smoke_build ran the same three profiles as tasks on two workers (kept kernels)."""
     ids, separate, _ = profile_runs
     out = smoke_build.out_dir
     for pid in ids:
@@ -274,3 +275,39 @@ def test_build_runs_profiles_in_batches(tmp_path, seed, workers):
         assert (tmp_path / "out" / "politicians" / f"{pid}.html").exists()
         assert f"member {pid}" in "".join(streams(profiles[pid]))
     assert rows["01_tiny"]["status"] == "ok"
+
+
+def test_kept_session_reuses_its_kernel_and_closes(tmp_path):
+    """run_in_session: one kernel for a and b (nothing leaks), a new one after the failure of
+    f, none left after close_sessions; outcomes as lone runs give."""
+    from workbench.reports.execute import close_sessions, run_in_session
+
+    nbdir = tmp_path / "nb"
+    for name, cells in (("a", A), ("b", B), ("f", F), ("c", B)):
+        make_notebook(nbdir / f"{name}.ipynb", cells)
+    (nbdir / "wbwarn.py").write_text(WARN_MODULE)
+    by = {j.name: j for j in make_jobs(sorted(nbdir.glob("*.ipynb")), {})}
+    try:
+        a, b, f, c = (run_in_session(by[n]) for n in "abfc")
+    finally:
+        closed = close_sessions()
+    assert closed == 1 and close_sessions() == 0
+    assert [o.status for o in (a, b, f, c)] == ["ok", "ok", "failed", "ok"]
+    assert f.error == "ValueError: boom <b>bold</b> (cell 3)"
+    assert _pid(a) == _pid(b) != _pid(c)
+    for o in (b, c):
+        assert "leaked []" in "".join(streams(o))
+    assert not _running(int(_pid(a))) and not _running(int(_pid(c)))
+
+
+def test_run_on_dask_in_order_with_setup_and_teardown():
+    """One job at a time on one worker: outcomes come back in the jobs' order."""
+    import gc
+    import operator
+
+    from workbench.reports.distributed import run_on_dask
+
+    seen = []
+    got = run_on_dask(operator.neg, [3, 1, 2, 5, 4], workers=1, in_flight=1, on_done=seen.append,
+                      setup=gc.collect, teardown=gc.collect)
+    assert got == seen == [-3, -1, -2, -5, -4]

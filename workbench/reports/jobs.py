@@ -62,9 +62,12 @@ class ReportJob:
 
 @dataclass(frozen=True)
 class ReportBatch:
-    """Jobs executed one after another in ONE kernel (one Dask task): politician profiles.
+    """Jobs executed one after another in ONE kernel (one Dask task).
 
-    See :func:`workbench.reports.execute.run_batch`.
+    See :func:`workbench.reports.execute.run_batch`. ``build_reports`` no longer deals the
+    profiles into batches: on Dask each profile is a task and a worker's profiles share the
+    kernel it keeps (:func:`workbench.reports.execute.run_in_session`), which balances the
+    workers to the end; a batch remains for callers that want a fixed set in one kernel.
 
     Attributes
     ----------
