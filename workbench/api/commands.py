@@ -86,6 +86,10 @@ def cmd_serve(args) -> int:
     from workbench.api.app import create_app
 
     settings = _settings(args)
+    if settings.torch_threads is not None:     # see ApiSettings.torch_threads
+        import torch
+
+        torch.set_num_threads(settings.torch_threads)
     app = create_app(settings)
     print(f"workbench serve: {settings.source} on http://{args.host}:{args.port} "
           f"(keys in {settings.keys_path()})", file=sys.stderr, flush=True)

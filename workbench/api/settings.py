@@ -81,6 +81,10 @@ class ApiSettings(BaseSettings):
         torch or onnxruntime waits up to this long to get it back from a busy event loop,
         once per such call (the "convoy effect"): at 5 ms an on-demand miss with a few dozen
         such calls took hundreds of milliseconds. None leaves it alone.
+    torch_threads : int or None
+        ``torch.set_num_threads`` for ``workbench serve`` (the DTW analog search of on-demand
+        misses calls torch): the event loop and the load share two cores, and idle torch
+        worker threads spin. None leaves torch's default.
     """
 
     model_config = SettingsConfigDict(env_prefix="WORKBENCH_API_", extra="ignore",
@@ -106,6 +110,7 @@ class ApiSettings(BaseSettings):
     fast_path: bool = True
     miss_workers: int = Field(1, ge=0, le=64)
     switch_interval: float | None = Field(0.0005, gt=0, le=0.1)
+    torch_threads: int | None = Field(1, ge=1, le=256)
 
     @field_validator("redis_url")
     @classmethod
