@@ -56,6 +56,9 @@ def cmd_build(args) -> int:
     """Run a build; exit status 1 when any report failed (the others are still published)."""
     import os
 
+    from workbench.reports.batch import skip_unused_imports
+
+    skip_unused_imports()      # before nbformat/jsonschema load (see batch.SKIP_IMPORTS)
     from workbench.reports.parameters import parse_assignments
     from workbench.reports.runner import build_reports
 
