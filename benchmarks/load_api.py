@@ -272,7 +272,7 @@ def main(argv=None) -> int:
                     help="the server's predictor (default its own: auto)")
     ap.add_argument("--miss-workers", type=int, default=None,
                     help="the server's miss threads (WORKBENCH_API_MISS_WORKERS; 0: Starlette's "
-                         "thread pool; default the server's own: 1)")
+                         "thread pool; default the server's own: 2)")
     ap.add_argument("--old-requests", type=int, default=6000,
                     help="second phase on the same warm server: requests of which "
                          "--old-fraction ask for an older as_of (0: no second phase)")

@@ -71,10 +71,11 @@ class ApiSettings(BaseSettings):
         Answer plain cached prediction requests before FastAPI routing
         (:mod:`workbench.api.fastpath`); off only to compare with the route.
     miss_workers : int
-        Threads computing cache misses (a dedicated FIFO executor). The computation is
-        CPU-bound Python sharing the GIL with the event loop: more threads do not finish
-        misses sooner, they slow every miss down together and stall cached answers (0: the
-        Starlette thread pool of up to 40 threads, as before; kept to compare).
+        Threads computing cache misses (a dedicated FIFO executor). The computation is mostly
+        Python sharing the GIL with the event loop, so dozens of threads only slow every miss
+        down together and stall cached answers; two overlap the parts that release the GIL
+        (numpy, onnxruntime, torch) and measured better than one (benchmarks/RESULTS.md 12c).
+        0: the Starlette thread pool of up to 40 threads, as before; kept to compare.
     switch_interval : float
         The interpreter's thread switch interval, seconds (``sys.setswitchinterval``; Python's
         default is 0.005), set at start-up. A miss thread that releases the GIL in numpy,
@@ -108,7 +109,7 @@ class ApiSettings(BaseSettings):
     warm: bool = False
     predictor: Literal["auto", "ensemble", "forecast"] = "auto"
     fast_path: bool = True
-    miss_workers: int = Field(1, ge=0, le=64)
+    miss_workers: int = Field(2, ge=0, le=64)
     switch_interval: float | None = Field(0.0005, gt=0, le=0.1)
     torch_threads: int | None = Field(1, ge=1, le=256)
 
