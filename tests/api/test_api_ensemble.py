@@ -6,6 +6,8 @@ test budget; ``workbench serve`` warms the default ensemble on all served horizo
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 from api_service import start_live
@@ -73,7 +75,7 @@ def test_ensemble_answer_mirrors_predict_ticker(ens_live, api_universe):
 def test_latest_session_misses_use_the_batch_and_answer_as_on_demand(ens_live, api_universe):
     """At the latest session the members come from the start-up batch; the served bodies are
     byte for byte the bodies built with every member computed on demand."""
-    from workbench.api.routers.predictions import build_prediction
+    from workbench.api.routers.predictions import _inline, build_prediction
     from workbench.api.schemas import Horizon
     from workbench.ensemble.batch import BATCH_KEY
     from workbench.ensemble.context import context_for
@@ -86,6 +88,14 @@ def test_latest_session_misses_use_the_batch_and_answer_as_on_demand(ens_live, a
               if isinstance(k, tuple) and k and k[0] == BATCH_KEY}
     assert {(k[2], k[3]) for k in stored} == {(7, last)} and len(stored) == len(MEMBERS)
     assert state.predictor.scored["pos"] == last
+    # these misses are computed on the event loop (inline_scored), the others in the executor
+    assert state.predictor.is_scored(7, last)
+    assert not state.predictor.is_scored(30, last) and not state.predictor.is_scored(7, last - 1)
+    assert _inline(lv.app.state, state, Horizon.d7, last)
+    assert not _inline(lv.app.state, state, Horizon.d30, last)
+    assert not _inline(lv.app.state, state, Horizon.d7, last - 1)
+    off = SimpleNamespace(settings=lv.app.state.settings.model_copy(update={"inline_scored": False}))
+    assert not _inline(off, state, Horizon.d7, last)
     tickers = sorted(state.priced)[1::12]
     served = {}
     for t in tickers:

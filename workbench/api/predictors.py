@@ -188,6 +188,11 @@ class EnsemblePredictor:
             # forecast (other sessions compute the members on demand; same answers)
             self.scored = ens.score_members(ensemble, universe, tuple(warm_horizons))
 
+    def is_scored(self, horizon: int, pos: int) -> bool:
+        """True when ``predict(ticker, horizon, pos)`` reads the batch-scored members (cheap)."""
+        s = self.scored
+        return s is not None and int(pos) == s["pos"] and int(horizon) in s["horizons"]
+
     def predict(self, ticker: str, horizon: int, pos: int) -> dict:
         try:
             pred = self._ens.predict_ticker(self.universe, ticker, as_of=self.sessions[pos],

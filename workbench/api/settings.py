@@ -82,6 +82,11 @@ class ApiSettings(BaseSettings):
         torch or onnxruntime waits up to this long to get it back from a busy event loop,
         once per such call (the "convoy effect"): at 5 ms an on-demand miss with a few dozen
         such calls took hundreds of milliseconds. None leaves it alone.
+    inline_scored : bool
+        Compute a miss on the event loop itself when the predictor answers it from its batch
+        (the latest session, members scored at start-up: ~1.5 ms of CPU): handing that to a
+        thread costs more than the work, because the thread then competes with the busy
+        loop for the GIL. Other misses go to the miss executor.
     torch_threads : int or None
         ``torch.set_num_threads`` for ``workbench serve`` (the DTW analog search of on-demand
         misses calls torch): the event loop and the load share two cores, and idle torch
@@ -111,6 +116,7 @@ class ApiSettings(BaseSettings):
     fast_path: bool = True
     miss_workers: int = Field(2, ge=0, le=64)
     switch_interval: float | None = Field(0.0005, gt=0, le=0.1)
+    inline_scored: bool = True
     torch_threads: int | None = Field(1, ge=1, le=256)
 
     @field_validator("redis_url")
