@@ -117,6 +117,8 @@ def start_server(args, tmp: Path, n_keys: int, config: str = "service"
         env["WORKBENCH_API_PREDICTOR"] = args.predictor
     if args.mlflow_uri:
         env["WORKBENCH_MLFLOW_URI"] = args.mlflow_uri
+    if args.inline_misses is not None:
+        env["WORKBENCH_API_INLINE_MISSES"] = args.inline_misses
     if args.miss_workers is not None:
         env["WORKBENCH_API_MISS_WORKERS"] = str(args.miss_workers)
     cmd = [sys.executable, "-m", "workbench", "serve", "--source", args.source,
@@ -273,6 +275,9 @@ def main(argv=None) -> int:
     ap.add_argument("--miss-workers", type=int, default=None,
                     help="the server's miss threads (WORKBENCH_API_MISS_WORKERS; 0: Starlette's "
                          "thread pool; default the server's own: 2)")
+    ap.add_argument("--inline-misses", choices=("all", "scored", "none"), default=None,
+                    help="where the server computes misses (WORKBENCH_API_INLINE_MISSES; "
+                         "default the server's own: all, on the event loop)")
     ap.add_argument("--old-requests", type=int, default=6000,
                     help="second phase on the same warm server: requests of which "
                          "--old-fraction ask for an older as_of (0: no second phase)")
@@ -335,7 +340,8 @@ def run_config(args, config: str, tickers, plan, old_plan=None) -> dict:
               "zipf": args.zipf, "predictor": health["predictor"],
               "model": health["model"]["source"] + " v" + str(health["model"]["version"]),
               "server_cache": after["cache"], "start_seconds": health["state_built_seconds"],
-              "cpus": os.cpu_count(), "miss_workers": args.miss_workers})
+              "cpus": os.cpu_count(), "miss_workers": args.miss_workers,
+              "inline_misses": args.inline_misses})
     return s
 
 
@@ -356,7 +362,8 @@ def report(s: dict, config: str) -> None:
           f"rate {s['hit_rate'] * 100:.1f}% ({s['distinct_keys']} distinct keys, "
           f"{s['tickers']} tickers, Zipf {s['zipf']})")
     print(f"predictor {s['predictor']} (state built in {s['start_seconds']:.0f} s), model "
-          f"{s['model']}, miss workers {'server default' if s['miss_workers'] is None else s['miss_workers']}; "
+          f"{s['model']}, miss workers {'server default' if s['miss_workers'] is None else s['miss_workers']}, "
+          f"inline misses {s['inline_misses'] or 'server default'}; "
           f"{s['cpus']} CPUs")
     _table(s, ("cached", "uncached", "all"))
     goals = {"p95 cached <= 20 ms": s["cached"]["p95"] <= 20,

@@ -88,14 +88,19 @@ def test_latest_session_misses_use_the_batch_and_answer_as_on_demand(ens_live, a
               if isinstance(k, tuple) and k and k[0] == BATCH_KEY}
     assert {(k[2], k[3]) for k in stored} == {(7, last)} and len(stored) == len(MEMBERS)
     assert state.predictor.scored["pos"] == last
-    # these misses are computed on the event loop (inline_scored), the others in the executor
+    # inline_misses: "all" (default) computes every miss on the event loop; "scored" only
+    # those answered from the batch (latest session, warmed horizons); "none" none
+    assert lv.app.state.settings.inline_misses == "all"
     assert state.predictor.is_scored(7, last)
     assert not state.predictor.is_scored(30, last) and not state.predictor.is_scored(7, last - 1)
-    assert _inline(lv.app.state, state, Horizon.d7, last)
-    assert not _inline(lv.app.state, state, Horizon.d30, last)
-    assert not _inline(lv.app.state, state, Horizon.d7, last - 1)
-    off = SimpleNamespace(settings=lv.app.state.settings.model_copy(update={"inline_scored": False}))
-    assert not _inline(off, state, Horizon.d7, last)
+
+    def mode(m):
+        return SimpleNamespace(settings=lv.app.state.settings.model_copy(update={"inline_misses": m}))
+
+    cases = [(Horizon.d7, last), (Horizon.d30, last), (Horizon.d7, last - 1)]
+    assert [_inline(lv.app.state, state, h, p) for h, p in cases] == [True, True, True]
+    assert [_inline(mode("scored"), state, h, p) for h, p in cases] == [True, False, False]
+    assert [_inline(mode("none"), state, h, p) for h, p in cases] == [False, False, False]
     tickers = sorted(state.priced)[1::12]
     served = {}
     for t in tickers:

@@ -1,7 +1,8 @@
 """The cache-hit fast path answers exactly what the FastAPI route answers (the reference).
 
 Two servers on the same universe, model and key database: ``live`` (fast path on) and a
-reference with ``fast_path=False``. Both caches are filled by the same requests first; then
+reference with ``fast_path=False`` that also computes its misses in the miss executor
+(``inline_misses="none"``; the live server computes them on the event loop). Both caches are filled by the same requests first; then
 every request of a varied set (canonical and odd spellings, repeated and unknown parameters,
 bad dates, unknown tickers, missing, invalid and revoked keys) must get the same status, the
 same ``X-Cache`` and the same body from both.
@@ -22,7 +23,7 @@ def reference(live, api_universe, registry, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("reference")
     settings = ApiSettings(source="synthetic", keys_db=live.keys_db, mlflow_uri=registry,
                            rate=1000, burst=1000, redis_url=None, fast_path=False,
-                           predictor="forecast")
+                           predictor="forecast", inline_misses="none")
     ref = start_live(settings, api_universe, tmp)
     yield ref
     ref.client.close()

@@ -71,7 +71,8 @@ class ApiSettings(BaseSettings):
         Answer plain cached prediction requests before FastAPI routing
         (:mod:`workbench.api.fastpath`); off only to compare with the route.
     miss_workers : int
-        Threads computing cache misses (a dedicated FIFO executor). The computation is mostly
+        Threads computing the cache misses that are not computed inline (see
+        ``inline_misses``; a dedicated FIFO executor). The computation is mostly
         Python sharing the GIL with the event loop, so dozens of threads only slow every miss
         down together and stall cached answers; two overlap the parts that release the GIL
         (numpy, onnxruntime, torch) and measured better than one (benchmarks/RESULTS.md 12c).
@@ -82,11 +83,15 @@ class ApiSettings(BaseSettings):
         torch or onnxruntime waits up to this long to get it back from a busy event loop,
         once per such call (the "convoy effect"): at 5 ms an on-demand miss with a few dozen
         such calls took hundreds of milliseconds. None leaves it alone.
-    inline_scored : bool
-        Compute a miss on the event loop itself when the predictor answers it from its batch
-        (the latest session, members scored at start-up: ~1.5 ms of CPU): handing that to a
-        thread costs more than the work, because the thread then competes with the busy
-        loop for the GIL. Other misses go to the miss executor.
+    inline_misses : {"all", "scored", "none"}
+        Where a cache miss is computed. ``all`` (default): on the event loop itself, one at a
+        time. A miss is mostly Python (members, meta-learner, insights: ~1.5 ms at the latest
+        session from the start-up batch, ~5-7 ms at an older ``as_of``); handed to a thread
+        it competes with the busy loop for the GIL and every hand-over costs both, so on a
+        saturated 2-core server an older-``as_of`` miss took 700 ms in the executor and 12 ms
+        inline, with cached p95 unchanged (benchmarks/RESULTS.md 12c). The price: a cached
+        answer may wait behind one miss. ``scored``: only misses answered from the batch
+        inline, the others in the miss executor; ``none``: every miss in the executor.
     torch_threads : int or None
         ``torch.set_num_threads`` for ``workbench serve`` (the DTW analog search of on-demand
         misses calls torch): the event loop and the load share two cores, and idle torch
@@ -116,7 +121,7 @@ class ApiSettings(BaseSettings):
     fast_path: bool = True
     miss_workers: int = Field(2, ge=0, le=64)
     switch_interval: float | None = Field(0.0005, gt=0, le=0.1)
-    inline_scored: bool = True
+    inline_misses: Literal["all", "scored", "none"] = "all"
     torch_threads: int | None = Field(1, ge=1, le=256)
 
     @field_validator("redis_url")

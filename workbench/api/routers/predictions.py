@@ -98,9 +98,9 @@ async def _single_flight(app_state, key: str, cache, state, ticker: str,
                          horizon: Horizon, pos: int) -> bytes:
     """Compute a missing prediction once however many requests ask for it meanwhile.
 
-    The first request runs the predictor on the event loop when the answer comes from the
-    batch-scored members (:func:`_inline`), else in the app's miss executor (a few dedicated
-    threads, first in first out; Starlette's thread pool when there is none), and caches the body;
+    The first request runs the predictor on the event loop (:func:`_inline`, by default every
+    miss), else in the app's miss executor (a few dedicated threads, first in first out;
+    Starlette's thread pool when there is none), and caches the body;
     concurrent requests for the same key wait for that result (they are answered as misses:
     they were not served from the cache). A failure reaches every waiter.
     """
@@ -142,10 +142,13 @@ async def _single_flight(app_state, key: str, cache, state, ticker: str,
 
 
 def _inline(app_state, state, horizon: Horizon, pos: int) -> bool:
-    """Compute this miss on the event loop: the predictor answers it from its batch-scored
-    members (about 1.5 ms), and the setting ``inline_scored`` is on (see ApiSettings)."""
+    """Compute this miss on the event loop (``ApiSettings.inline_misses``): ``all`` always,
+    ``scored`` when the predictor answers it from its batch-scored members, ``none`` never."""
     settings = getattr(app_state, "settings", None)
-    if settings is None or not getattr(settings, "inline_scored", False):
+    mode = getattr(settings, "inline_misses", "none") if settings is not None else "none"
+    if mode == "all":
+        return True
+    if mode != "scored":
         return False
     scored = getattr(state.predictor, "is_scored", None)
     return bool(scored and scored(horizon.sessions, pos))
