@@ -12,7 +12,12 @@ import plotly.graph_objects as go
 import pytest
 
 from workbench.forecast.folds import PurgedWalkForward
-from workbench.forecast.report import forecast_findings, no_signal_tickers, planted_vs_recovered
+from workbench.forecast.report import (
+    forecast_findings,
+    no_signal_tickers,
+    planted_table,
+    planted_vs_recovered,
+)
 from workbench.forecast.tuning import TuningResult
 from workbench.forecast.walkforward import WalkForwardResult
 from workbench.plotting import forecast as pf
@@ -89,6 +94,13 @@ def test_planted_vs_recovered(result, small_universe):
     assert table.loc[0, "verdict"] == "recovered"
     assert table["verdict"].iloc[1] in ("recovered", "not recovered")   # quiet tickers
     assert (table.map(len) < 60).all().all()                 # short cells: nothing clipped
+    std = planted_table(SimpleNamespace(result=result), small_universe)
+    frame = std.to_frame()                                   # the reports' standard table
+    assert list(frame["verdict"]) == list(table["verdict"])
+    assert list(frame["planted"]) == list(table["planted"])
+    assert list(frame["recovered"]) == [f"{r}, p = {p}" for r, p in
+                                        zip(table["result"], table["p_value"], strict=True)]
+    assert "Planted vs recovered" in std.to_html()
 
 
 def test_comparison_table_is_rounded(result):

@@ -159,6 +159,20 @@ def test_every_report_offers_its_tables_for_download(smoke_build):
                 assert f'href="{f}"' in index, (o.name, f)
 
 
+def test_every_synthetic_page_opens_with_one_banner(smoke_build):
+    """On the synthetic source each page carries exactly one "simulated data" banner, at the
+    top: before the header and the findings (09, 10 and 11 once showed theirs further down,
+    where their notebooks display it)."""
+    out = smoke_build.out_dir
+    for o in smoke_build.outcomes:
+        page = out / (f"politicians/{o.name}.html" if o.kind == "profile" else f"{o.name}.html")
+        html = page.read_text()
+        banner = html.find('class="wb-banner wb-synthetic-banner"')
+        assert html.count('class="wb-banner wb-synthetic-banner"') == 1, o.name
+        header, findings = html.find('<header class="wb-header"'), html.find('class="wb-findings"')
+        assert 0 <= banner < header < findings, (o.name, banner, header, findings)
+
+
 def test_overview_report_content(smoke_build, seed):
     html = (smoke_build.out_dir / "00_data_overview.html").read_text()
     row = index_rows(smoke_build.out_dir)["00_data_overview"]

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["SEED_TARGETS", "forecast_findings", "planted_vs_recovered", "no_signal_tickers",
+__all__ = ["SEED_TARGETS", "forecast_findings", "planted_vs_recovered", "planted_table",
+           "no_signal_tickers",
            "direction_accuracy_interval"]
 
 SEED_TARGETS = {"direction_accuracy": 0.60, "direction_horizon": 7, "sharpe": 1.5}
@@ -95,6 +96,20 @@ def planted_vs_recovered(run, universe) -> pd.DataFrame:
             "p_value": f"{miss['binom_p']:.2g} (binomial)",
             "verdict": "info"})
     return pd.DataFrame(rows)
+
+
+def planted_table(run, universe):
+    """:func:`planted_vs_recovered` as the reports' standard table (the same columns, banner
+    and CSV/Parquet download as every other report; a note on real data)."""
+    from workbench.reports.findings import planted_vs_recovered as standard
+
+    if getattr(universe, "truth", None) is None:
+        return standard([], universe)
+    rows = [{"detector": f"forecaster: {r.measure}", "planted": r.planted,
+             "recovered": f"{r.result}, p = {r.p_value}", "verdict": r.verdict,
+             "detail": "Out of sample, purged walk-forward test folds."}
+            for r in planted_vs_recovered(run, universe).itertuples()]
+    return standard(rows, universe)
 
 
 def forecast_findings(run, allocations=None, universe=None) -> list:

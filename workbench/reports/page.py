@@ -7,6 +7,8 @@ ReportOutcome`.
 
 from __future__ import annotations
 
+import copy
+
 import nbformat
 
 from workbench.reports.extract import (
@@ -22,23 +24,34 @@ from workbench.reports.jobs import ReportJob
 __all__ = ["build_page"]
 
 
-def _has_banner(nb: nbformat.NotebookNode) -> bool:
-    return any("wb-synthetic-banner" in str(o.get("data", {}).get("text/html", ""))
-               for c in nb.cells for o in c.get("outputs", []))
+def _without_banners(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` without the "simulated data" banners its cells displayed (a live
+    notebook shows one where the notebook computed it; the page carries one at the top)."""
+    def is_banner(o) -> bool:
+        return "wb-synthetic-banner" in str(o.get("data", {}).get("text/html", ""))
+
+    if not any(is_banner(o) for c in nb.cells for o in c.get("outputs", [])):
+        return nb
+    nb = copy.deepcopy(nb)
+    for c in nb.cells:
+        if "outputs" in c:
+            c.outputs = [o for o in c.outputs if not is_banner(o)]
+    return nb
 
 
 def build_page(executed: nbformat.NotebookNode, job: ReportJob, *, effective: dict,
                provenance: dict | None, started: str, duration_s: float, title: str) -> dict:
     """HTML page and index fields (``html, title, description, headline, downloads``).
 
-    On synthetic data the header carries the "simulated data" banner unless the notebook
-    displayed one itself. Profiles live one folder down, so their links start with ``../``.
+    On synthetic data the page opens with the "simulated data" banner, above the header; a
+    banner the notebook displayed further down is left out of the page (one banner, at the top). Profiles live one folder down, so their links start with ``../``.
     """
     from workbench.reports.publish import header_html, package_versions, render_html
 
     synthetic = bool(provenance) and provenance.get("source") == "synthetic"
     seed = next((v for k, v in (provenance or {}).get("items", []) if k == "seed"), None)
-    banner = synthetic_banner_text(seed) if synthetic and not _has_banner(executed) else ""
+    banner = synthetic_banner_text(seed) if synthetic else ""
+    executed = _without_banners(executed)
     if job.kind == "profile":
         key, prefix = f"politicians/{job.name}", "../"
         # the member's name, from the findings block the profile displayed
