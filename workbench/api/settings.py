@@ -89,8 +89,9 @@ class ApiSettings(BaseSettings):
         session from the start-up batch, ~5-7 ms at an older ``as_of``); handed to a thread
         it competes with the busy loop for the GIL and every hand-over costs both, so on a
         saturated 2-core server an older-``as_of`` miss took 700 ms in the executor and 12 ms
-        inline, with cached p95 unchanged (benchmarks/RESULTS.md 12c). The price: a cached
-        answer may wait behind one miss. ``scored``: only misses answered from the batch
+        inline, cached p95 within 2 ms of the executor's (benchmarks/RESULTS.md 12d). The
+        price: a cached answer may wait behind one miss (cached p99 +6 ms on the smoke
+        universe). ``scored``: only misses answered from the batch
         inline, the others in the miss executor; ``none``: every miss in the executor.
     torch_threads : int or None
         ``torch.set_num_threads`` for ``workbench serve`` (the DTW analog search of on-demand

@@ -44,14 +44,16 @@ def build_page(executed: nbformat.NotebookNode, job: ReportJob, *, effective: di
     """HTML page and index fields (``html, title, description, headline, downloads``).
 
     On synthetic data the page opens with the "simulated data" banner, above the header; a
-    banner the notebook displayed further down is left out of the page (one banner, at the top). Profiles live one folder down, so their links start with ``../``.
+    banner the notebook displayed further down is then left out of the page (one banner, at
+    the top). Profiles live one folder down, so their links start with ``../``.
     """
     from workbench.reports.publish import header_html, package_versions, render_html
 
     synthetic = bool(provenance) and provenance.get("source") == "synthetic"
     seed = next((v for k, v in (provenance or {}).get("items", []) if k == "seed"), None)
     banner = synthetic_banner_text(seed) if synthetic else ""
-    executed = _without_banners(executed)
+    if banner:
+        executed = _without_banners(executed)
     if job.kind == "profile":
         key, prefix = f"politicians/{job.name}", "../"
         # the member's name, from the findings block the profile displayed
